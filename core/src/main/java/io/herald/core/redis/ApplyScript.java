@@ -1,0 +1,97 @@
+package io.herald.core.redis;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.position.Position;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one Lua script that applies a Kafka record to Redis (duplicate check, XADD with the explicit ID and
+ * {@code prev}, meta update, expiry refresh, PUBLISH), called by SHA. The script is idempotent per
+ * position, so a caller may resend a whole batch after any failure, including NOSCRIPT after a Redis
+ * restart, without writing anything twice.
+ */
+public final class ApplyScript {
+
+    public static final String SOURCE = load();
+    public static final String SHA = sha1(SOURCE);
+
+    private final boolean sharded;
+
+    /** @param sharded publish with SPUBLISH (Redis Cluster) instead of PUBLISH */
+    public ApplyScript(boolean sharded) {
+        this.sharded = sharded;
+    }
+
+    /** Loads the script into the server's cache; call once per connection and after NOSCRIPT. */
+    public static CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
+        return redis.scriptLoad(SOURCE);
+    }
+
+    /**
+     * Sends one EVALSHA without waiting (Lettuce pipelines commands issued back to back on a connection).
+     * A {@link RedisNoScriptException} in the result means the caller must {@link #load} and resend.
+     */
+    public RedisFuture<List<Object>> apply(RedisAsyncCommands<String, String> redis, ChannelName channel,
+            long offset, int partition, String envelopeJson, Retention retention) {
+        String[] keys = {RedisKeys.log(channel), RedisKeys.meta(channel)};
+        return redis.evalsha(SHA, ScriptOutputType.MULTI, keys,
+                Long.toString(offset), envelopeJson, Integer.toString(partition),
+                Integer.toString(retention.maxLen()), Long.toString(retention.ttl().toSeconds()),
+                RedisKeys.pubsub(channel), sharded ? "SPUBLISH" : "PUBLISH");
+    }
+
+    /** Interprets the script's reply. */
+    public static ApplyResult result(List<Object> reply) {
+        long status = (Long) reply.get(0);
+        Position position = Position.parse((String) reply.get(1));
+        if (status == 1) {
+            return new ApplyResult(ApplyResult.Outcome.APPLIED, position, -1);
+        }
+        if (status == 0) {
+            return new ApplyResult(ApplyResult.Outcome.DUPLICATE, position, -1);
+        }
+        return new ApplyResult(ApplyResult.Outcome.PARTITION_MISMATCH, position, Integer.parseInt((String) reply.get(2)));
+    }
+
+    public static boolean isNoScript(Throwable error) {
+        Throwable cause = error;
+        while (cause != null) {
+            if (cause instanceof RedisNoScriptException) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
+    }
+
+    private static String load() {
+        try (InputStream in = ApplyScript.class.getResourceAsStream("apply.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("apply.lua is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
