@@ -54,6 +54,9 @@ public final class EnvelopeCodec {
         } catch (JacksonException e) {
             throw new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body is not valid JSON: " + e.getOriginalMessage());
         }
+        if (root == null || root.isMissingNode()) {
+            throw new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body is empty; expected a JSON object");
+        }
         return decode(root, defaults);
     }
 

@@ -49,7 +49,8 @@ public final class ApplyScript {
         return redis.evalsha(SHA, ScriptOutputType.MULTI, keys,
                 Long.toString(offset), envelopeJson, Integer.toString(partition),
                 Integer.toString(retention.maxLen()), Long.toString(retention.ttl().toSeconds()),
-                RedisKeys.pubsub(channel), sharded ? "SPUBLISH" : "PUBLISH");
+                RedisKeys.pubsub(channel), sharded ? "SPUBLISH" : "PUBLISH",
+                Long.toString(Math.max(retention.ttl().toSeconds(), retention.metaTtl().toSeconds())));
     }
 
     /** Interprets the script's reply. */

@@ -1,7 +1,8 @@
 -- Applies one Kafka record to its channel, atomically. DESIGN.md "Redis layout".
 -- KEYS[1] log stream, KEYS[2] meta hash (same hash tag, so one Cluster slot)
 -- ARGV[1] Kafka offset, ARGV[2] envelope JSON, ARGV[3] Kafka partition, ARGV[4] MAXLEN (approximate),
--- ARGV[5] expiry in seconds, ARGV[6] pub/sub channel, ARGV[7] PUBLISH or SPUBLISH
+-- ARGV[5] log expiry in seconds, ARGV[6] pub/sub channel, ARGV[7] PUBLISH or SPUBLISH,
+-- ARGV[8] meta expiry in seconds (longer than the log's: the last position outlives the history)
 -- Returns {1, prev} applied; {0, last} duplicate (already applied, nothing written);
 -- {2, last, part} the channel's meta names another partition (nothing written: the caller decides).
 local meta = redis.call('HMGET', KEYS[2], 'last', 'part')
@@ -28,6 +29,6 @@ local prev = last or '0-0'
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], id, 'n', ARGV[2], 'p', prev)
 redis.call('HSET', KEYS[2], 'last', id, 'part', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[8])
 redis.call(ARGV[7], ARGV[6], '{"id":"' .. id .. '","prev":"' .. prev .. '","n":' .. ARGV[2] .. '}')
 return {1, prev}

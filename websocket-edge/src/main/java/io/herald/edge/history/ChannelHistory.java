@@ -1,0 +1,64 @@
+package io.herald.edge.history;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.position.Position;
+import io.herald.core.redis.LiveMessage;
+import io.herald.edge.config.EdgeProperties;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Everything a channel published after a position, in order and provably without a gap: from the Redis log
+ * while its {@code prev} chain links up, from Kafka for any stretch the log cannot prove, and a gap reported to
+ * the listener only where Kafka no longer holds the stretch either.
+ */
+@Component
+public class ChannelHistory {
+
+    private final RedisLog redisLog;
+    private final KafkaLog kafkaLog;
+    private final int pageSize;
+
+    public ChannelHistory(RedisLog redisLog, KafkaLog kafkaLog, EdgeProperties properties) {
+        this.redisLog = redisLog;
+        this.kafkaLog = kafkaLog;
+        this.pageSize = properties.recovery().pageSize();
+    }
+
+    /**
+     * Hands the listener everything after {@code from}. Throws when Redis or Kafka cannot be reached (the
+     * caller retries from where the listener got to).
+     */
+    public Recovery after(ChannelName channel, Position from, HistoryListener listener) {
+        Position cursor = from;
+        long replayed = 0;
+        int gaps = 0;
+        boolean usedKafka = false;
+        while (true) {
+            List<LiveMessage> page = redisLog.after(channel, cursor, pageSize);
+            if (page.isEmpty()) {
+                Position last = redisLog.last(channel);
+                if (last != null && !last.isAfter(cursor)) {
+                    return new Recovery(usedKafka ? Recovery.Source.KAFKA : Recovery.Source.HOT, replayed, gaps, cursor);
+                }
+                // Redis shows nothing after the cursor yet cannot vouch that nothing happened: ask Kafka
+                Recovery tail = kafkaLog.read(channel, redisLog.partition(channel), cursor, -1, listener);
+                return new Recovery(Recovery.Source.KAFKA, replayed + tail.replayed(), gaps + tail.gaps(), tail.last());
+            }
+            for (LiveMessage entry : page) {
+                if (!entry.prev().equals(cursor)) {
+                    Recovery fill = kafkaLog.read(channel, redisLog.partition(channel), cursor, entry.id().offset(), listener);
+                    usedKafka = true;
+                    replayed += fill.replayed();
+                    gaps += fill.gaps();
+                }
+                listener.entry(entry);
+                cursor = entry.id();
+                replayed++;
+            }
+            if (page.size() < pageSize) {
+                return new Recovery(usedKafka ? Recovery.Source.KAFKA : Recovery.Source.HOT, replayed, gaps, cursor);
+            }
+        }
+    }
+}

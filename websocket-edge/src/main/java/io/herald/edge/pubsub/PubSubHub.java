@@ -1,0 +1,155 @@
+package io.herald.edge.pubsub;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.redis.LiveMessage;
+import io.herald.core.redis.RedisKeys;
+import io.herald.edge.subscription.ChannelSubscription;
+import io.herald.edge.subscription.Frames;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The node's single Redis pub/sub connection. Channels are subscribed while at least one local subscription
+ * wants them (reference counted) and a subscription is handed live messages only once the node's SUBSCRIBE
+ * is confirmed. Each message is framed once and the same frame goes to every local subscriber.
+ *
+ * <p>Lettuce reconnects a dropped connection and subscribes again by itself; when a channel's subscription is
+ * confirmed again, every local subscriber of it catches up from its last delivered position, because whatever
+ * was published while the connection was down never reached this node.
+ */
+@Component
+public class PubSubHub implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
+
+    private final StatefulRedisPubSubConnection<String, String> connection;
+    private final Frames frames;
+    private final ConcurrentHashMap<ChannelName, Entry> entries = new ConcurrentHashMap<>();
+    private final Counter received;
+    private final Counter resubscribed;
+
+    public PubSubHub(RedisClient client, Frames frames, MeterRegistry meters) {
+        this.frames = frames;
+        this.received = meters.counter("herald.edge.pubsub.messages");
+        this.resubscribed = meters.counter("herald.edge.pubsub.resubscribes");
+        this.connection = client.connectPubSub();
+        this.connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String pubsubChannel, String payload) {
+                onMessage(pubsubChannel, payload);
+            }
+
+            @Override
+            public void subscribed(String pubsubChannel, long count) {
+                onSubscribed(pubsubChannel);
+            }
+        });
+    }
+
+    /**
+     * Registers the subscription for live messages of its channel, subscribing the node when it is the first.
+     * The returned future completes once the node's SUBSCRIBE is confirmed by Redis.
+     */
+    public CompletableFuture<Void> acquire(ChannelSubscription subscription) {
+        Entry entry = entries.compute(subscription.channel(), (channel, existing) -> {
+            Entry e = existing != null ? existing : new Entry(connection.async()
+                    .subscribe(RedisKeys.pubsub(channel)).toCompletableFuture().thenApply(ignored -> (Void) null));
+            e.subscribers.add(subscription);
+            return e;
+        });
+        // a SUBSCRIBE that failed (Redis unreachable) must not stick: the next acquire tries again
+        entry.confirmed.whenComplete((ok, error) -> {
+            if (error != null) {
+                entries.remove(subscription.channel(), entry);
+            }
+        });
+        return entry.confirmed;
+    }
+
+    /** Unregisters the subscription, unsubscribing the node from the channel when it was the last. */
+    public void release(ChannelSubscription subscription) {
+        entries.computeIfPresent(subscription.channel(), (channel, entry) -> {
+            entry.subscribers.remove(subscription);
+            if (!entry.subscribers.isEmpty()) {
+                return entry;
+            }
+            connection.async().unsubscribe(RedisKeys.pubsub(channel));
+            return null;
+        });
+    }
+
+    /** Channels this node is subscribed to. */
+    public Set<ChannelName> channels() {
+        return entries.keySet();
+    }
+
+    public Collection<ChannelSubscription> subscribers(ChannelName channel) {
+        Entry entry = entries.get(channel);
+        return entry == null ? List.of() : entry.subscribers;
+    }
+
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    private void onMessage(String pubsubChannel, String payload) {
+        ChannelName channel = RedisKeys.channelOfPubsub(pubsubChannel);
+        Entry entry = channel == null ? null : entries.get(channel);
+        if (entry == null) {
+            return;
+        }
+        LiveMessage message;
+        try {
+            message = LiveMessage.parse(payload);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropping malformed pub/sub payload channel={} error=\"{}\"", channel, e.getMessage());
+            return;
+        }
+        received.increment();
+        String frame = frames.message(channel, message);
+        for (ChannelSubscription subscription : entry.subscribers) {
+            subscription.onLive(message, frame);
+        }
+    }
+
+    private void onSubscribed(String pubsubChannel) {
+        ChannelName channel = RedisKeys.channelOfPubsub(pubsubChannel);
+        Entry entry = channel == null ? null : entries.get(channel);
+        if (entry == null) {
+            return;
+        }
+        if (entry.confirmedOnce) {
+            // a re-subscription after a reconnect: messages may have been published while we were away
+            resubscribed.increment();
+            entry.subscribers.forEach(ChannelSubscription::requestCatchUp);
+        }
+        entry.confirmedOnce = true;
+    }
+
+    @Override
+    public void destroy() {
+        connection.close();
+    }
+
+    private static final class Entry {
+        final CompletableFuture<Void> confirmed;
+        final Set<ChannelSubscription> subscribers = ConcurrentHashMap.newKeySet();
+        volatile boolean confirmedOnce;
+
+        Entry(CompletableFuture<Void> confirmed) {
+            this.confirmed = confirmed;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.herald.edge.session;
+
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One session's outbound frames: a bounded queue drained by asynchronous writes, one in flight at a time.
+ * Whoever produces a frame (a pub/sub thread fanning out, a catch-up thread replaying) only enqueues, so a
+ * client that reads slowly never blocks anybody else. Past {@code maxChars} queued, or when one write has
+ * waited longer than {@code maxDelayNanos}, the session is reported as slow and stops accepting frames; the
+ * caller closes it with 4008 and the client resumes from its last ID, losing nothing.
+ */
+final class Outbound {
+
+    private final Session socket;
+    private final long maxChars;
+    private final long maxDelayNanos;
+    private final Consumer<String> onSlow;
+
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private long queuedChars;
+    private boolean writing;
+    private long writeStartedNanos;
+    private boolean failed;
+    /** The thread inside {@code sendText}; a completion that arrives meanwhile is handled by that thread's loop. */
+    private Thread pumpThread;
+    private boolean completedDuringSend;
+
+    Outbound(Session socket, long maxChars, long maxDelayNanos, Consumer<String> onSlow) {
+        this.socket = socket;
+        this.maxChars = maxChars;
+        this.maxDelayNanos = maxDelayNanos;
+        this.onSlow = onSlow;
+    }
+
+    /** Queues a frame; returns false when the session is already failed (the frame is dropped with it). */
+    boolean send(String frame) {
+        String slowReason = null;
+        synchronized (this) {
+            if (failed) {
+                return false;
+            }
+            queue.add(frame);
+            queuedChars += frame.length();
+            if (queuedChars > maxChars) {
+                slowReason = "outbound buffer over " + maxChars + " characters";
+            } else if (writing && System.nanoTime() - writeStartedNanos > maxDelayNanos) {
+                slowReason = "a frame waited over " + maxDelayNanos / 1_000_000 + " ms";
+            } else if (writing) {
+                return true;
+            } else {
+                writing = true;
+            }
+            if (slowReason != null) {
+                fail();
+            }
+        }
+        if (slowReason != null) {
+            onSlow.accept(slowReason);
+            return false;
+        }
+        pump();
+        return true;
+    }
+
+    /** Called periodically: a write stuck longer than allowed fails the session even if nothing new is queued. */
+    void checkDelay(long nowNanos) {
+        synchronized (this) {
+            if (failed || !writing || nowNanos - writeStartedNanos <= maxDelayNanos) {
+                return;
+            }
+            fail();
+        }
+        onSlow.accept("a frame waited over " + maxDelayNanos / 1_000_000 + " ms");
+    }
+
+    synchronized long queuedChars() {
+        return queuedChars;
+    }
+
+    /** Stops accepting frames (the session is closing). */
+    synchronized void shutdown() {
+        fail();
+    }
+
+    private void fail() {
+        failed = true;
+        queue.clear();
+        queuedChars = 0;
+    }
+
+    private void pump() {
+        while (true) {
+            String next;
+            synchronized (this) {
+                next = failed ? null : queue.peek();
+                if (next == null) {
+                    writing = false;
+                    return;
+                }
+                writeStartedNanos = System.nanoTime();
+                pumpThread = Thread.currentThread();
+                completedDuringSend = false;
+            }
+            try {
+                socket.getAsyncRemote().sendText(next, this::written);
+            } catch (RuntimeException e) {
+                // the socket is closing: the close handler cleans up the session
+                synchronized (this) {
+                    pumpThread = null;
+                    fail();
+                    writing = false;
+                }
+                return;
+            }
+            synchronized (this) {
+                pumpThread = null;
+                if (!completedDuringSend) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void written(SendResult result) {
+        synchronized (this) {
+            String done = queue.poll();
+            if (done != null) {
+                queuedChars -= done.length();
+            }
+            if (!result.isOK()) {
+                fail();
+                writing = false;
+                pumpThread = null;
+                return;
+            }
+            if (pumpThread != null) {
+                completedDuringSend = true;
+                return;
+            }
+        }
+        pump();
+    }
+}

@@ -1,0 +1,207 @@
+package io.herald.edge.subscription;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.position.Position;
+import io.herald.core.redis.LiveMessage;
+import io.herald.edge.history.HistoryListener;
+import java.util.ArrayDeque;
+
+/**
+ * One session's subscription to one channel, and the guarantee behind it: frames leave in channel order,
+ * each exactly once, with no gap. The state is {@code lastSent}, the position of the last notification
+ * handed to the session, and whether the subscription is live.
+ *
+ * <p>Live, a pub/sub message is delivered when its {@code prev} is {@code lastSent}; an older one is a
+ * duplicate and dropped; any other reveals a gap, and the subscription stops being live: it buffers what
+ * arrives and asks for a catch-up, which reads the log (then Kafka) from {@code lastSent} and then flushes
+ * the buffer, dropping what it already sent. A new subscription starts in that same catching-up state, so
+ * the handoff from history to live is the same code as gap repair. Where history itself has a hole (Kafka's
+ * retention passed it), the client gets a {@code reset} frame and delivery goes on after the hole: never a
+ * silent gap.
+ */
+public final class ChannelSubscription implements HistoryListener {
+
+    /** Beyond this many buffered live messages, drop the buffer: the next catch-up reads them from the log. */
+    static final int MAX_PENDING = 10_000;
+
+    private final ChannelName channel;
+    private final FrameSink sink;
+    private final Frames frames;
+    private final CatchUpScheduler scheduler;
+
+    private Position lastSent;
+    private boolean live;
+    private boolean closed;
+    private boolean pendingOverflowed;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** The first catch-up answers the subscribe; later ones repair gaps silently. */
+    private boolean answered;
+    private final boolean fresh;
+
+    ChannelSubscription(ChannelName channel, Position since, FrameSink sink, Frames frames, CatchUpScheduler scheduler) {
+        this.channel = channel;
+        this.sink = sink;
+        this.frames = frames;
+        this.scheduler = scheduler;
+        this.fresh = since == null;
+        this.lastSent = since;
+    }
+
+    public ChannelName channel() {
+        return channel;
+    }
+
+    /** A message from the node's pub/sub connection; {@code frame} is the shared, prebuilt message frame. */
+    public void onLive(LiveMessage message, String frame) {
+        boolean gap;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (!live) {
+                buffer(message, frame);
+                return;
+            }
+            if (!message.id().isAfter(lastSent)) {
+                return;
+            }
+            gap = !message.prev().equals(lastSent);
+            if (gap) {
+                live = false;
+                buffer(message, frame);
+            } else {
+                deliver(message.id(), frame);
+            }
+        }
+        if (gap) {
+            scheduler.schedule(this);
+        }
+    }
+
+    /** Asks for a catch-up from {@code lastSent} (after the node's pub/sub connection came back, or a tail check). */
+    public void requestCatchUp() {
+        synchronized (this) {
+            if (closed || !live) {
+                return; // a catch-up is already due
+            }
+            live = false;
+        }
+        scheduler.schedule(this);
+    }
+
+    public synchronized Position lastSent() {
+        return lastSent;
+    }
+
+    public synchronized boolean isLive() {
+        return live;
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            pending.clear();
+        }
+    }
+
+    /** Where a catch-up starts; null for a fresh subscription, which starts at the channel's current end. */
+    synchronized Position catchUpFrom() {
+        return lastSent;
+    }
+
+    synchronized boolean isFresh() {
+        return fresh && !answered;
+    }
+
+    /** A fresh subscription's starting point: the channel's last position when it subscribed. */
+    synchronized void startAt(Position position) {
+        if (lastSent == null) {
+            lastSent = position;
+        }
+    }
+
+    /** Hands over one notification read from history. */
+    @Override
+    public void entry(LiveMessage entry) {
+        synchronized (this) {
+            if (closed || !entry.id().isAfter(lastSent)) {
+                return;
+            }
+            deliver(entry.id(), frames.message(channel, entry));
+        }
+    }
+
+    /**
+     * Ends a catch-up: answers the subscribe if this was the first one, then flushes the buffered live messages.
+     * Returns true when the subscription is live again, false when the buffer revealed another gap (the caller
+     * then schedules one more catch-up).
+     */
+    boolean finishCatchUp(long replayed, boolean recovered) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            if (!answered) {
+                answered = true;
+                sink.send(frames.subscribed(channel, recovered, replayed, lastSent));
+            }
+            if (pendingOverflowed) {
+                pendingOverflowed = false;
+                pending.clear();
+                return false;
+            }
+            while (!pending.isEmpty()) {
+                Pending next = pending.peek();
+                if (!next.message.id().isAfter(lastSent)) {
+                    pending.poll();
+                } else if (next.message.prev().equals(lastSent)) {
+                    pending.poll();
+                    deliver(next.message.id(), next.frame);
+                } else {
+                    return false;
+                }
+            }
+            live = true;
+            return true;
+        }
+    }
+
+    /**
+     * Notifications up to {@code through} cannot be recovered: the client is told to reload ({@code reset}) and
+     * delivery goes on after them.
+     */
+    @Override
+    public void gap(Position through, String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            sink.send(frames.reset(channel, reason));
+            if (through.isAfter(lastSent)) {
+                lastSent = through;
+            }
+        }
+    }
+
+    private void buffer(LiveMessage message, String frame) {
+        if (pending.size() >= MAX_PENDING) {
+            pendingOverflowed = true;
+            pending.clear();
+        }
+        if (!pendingOverflowed) {
+            pending.add(new Pending(message, frame));
+        }
+    }
+
+    private void deliver(Position id, String frame) {
+        lastSent = id;
+        sink.send(frame);
+    }
+
+    private record Pending(LiveMessage message, String frame) {
+    }
+}
