@@ -29,7 +29,7 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
      * per session, so keeping them small is what lets a node hold tens of thousands of idle connections.
      */
     @Bean
-    static ServletServerContainerFactoryBean webSocketContainer(EdgeProperties properties) {
+    ServletServerContainerFactoryBean webSocketContainer(EdgeProperties properties) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(properties.limits().maxFrameBytes());
         container.setMaxBinaryMessageBufferSize(1024);

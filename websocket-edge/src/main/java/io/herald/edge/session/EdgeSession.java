@@ -39,6 +39,11 @@ public final class EdgeSession implements FrameSink {
     }
 
     @Override
+    public boolean awaitCapacity() throws InterruptedException {
+        return outbound.awaitCapacity();
+    }
+
+    @Override
     public String toString() {
         return id;
     }

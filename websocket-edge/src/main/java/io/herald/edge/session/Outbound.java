@@ -98,6 +98,7 @@ final class Outbound {
                 next = failed ? null : queue.peek();
                 if (next == null) {
                     writing = false;
+                    notifyAll();
                     return;
                 }
                 writeStartedNanos = System.nanoTime();
@@ -112,6 +113,7 @@ final class Outbound {
                     pumpThread = null;
                     fail();
                     writing = false;
+                    notifyAll();
                 }
                 return;
             }
@@ -124,16 +126,57 @@ final class Outbound {
         }
     }
 
+    /** See {@link io.herald.edge.subscription.FrameSink#awaitCapacity()}. */
+    boolean awaitCapacity() throws InterruptedException {
+        long deadline = System.nanoTime() + maxDelayNanos;
+        synchronized (this) {
+            while (!failed && queuedChars > maxChars / 2) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            if (failed) {
+                return false;
+            }
+            if (queuedChars <= maxChars / 2) {
+                return true;
+            }
+            fail();
+        }
+        onSlow.accept("history not taken within " + maxDelayNanos / 1_000_000 + " ms");
+        return false;
+    }
+
+    /**
+     * Waits until no write is in flight, so that a close frame sent next is not refused by the container and
+     * reaches a client that reads again; returns false if the write is still stuck after {@code timeoutMillis}.
+     */
+    synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (writing) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     private void written(SendResult result) {
         synchronized (this) {
             String done = queue.poll();
             if (done != null) {
                 queuedChars -= done.length();
+                notifyAll();
             }
-            if (!result.isOK()) {
+            if (!result.isOK() || failed) {
                 fail();
                 writing = false;
                 pumpThread = null;
+                notifyAll();
                 return;
             }
             if (pumpThread != null) {

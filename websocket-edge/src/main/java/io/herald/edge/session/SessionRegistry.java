@@ -31,12 +31,14 @@ public class SessionRegistry implements SmartLifecycle {
 
     private final Map<String, EdgeSession> sessions = new ConcurrentHashMap<>();
     private final EdgeProperties.Drain drain;
+    private final long closeGraceMillis;
     private final ExecutorService closer = Executors.newCachedThreadPool(daemon("herald-session-close"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("herald-outbound-sweep"));
     private volatile boolean running;
 
     public SessionRegistry(EdgeProperties properties, MeterRegistry meters) {
         this.drain = properties.drain();
+        this.closeGraceMillis = properties.outbound().maxDelay().toMillis();
         Gauge.builder("herald.edge.sessions", sessions, Map::size).register(meters);
         Gauge.builder("herald.edge.outbound.queued", sessions,
                 all -> all.values().stream().mapToLong(s -> s.outbound().queuedChars()).sum())
@@ -59,11 +61,18 @@ public class SessionRegistry implements SmartLifecycle {
         return sessions.values();
     }
 
-    /** Closes the session with the given status on a separate thread. */
+    /**
+     * Closes the session with the given status on a separate thread, once its in-flight write (if any) is done
+     * or has been stuck for the outbound time limit: the container refuses a close frame while a message is
+     * half-written, and the client should see the code (4008, 1012) that tells it to resume.
+     */
     void closeLater(EdgeSession session, CloseStatus status) {
         closer.execute(() -> {
             try {
+                session.outbound().awaitIdle(closeGraceMillis);
                 session.socket().close(status);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
                 log.debug("close failed session={} error=\"{}\"", session.id(), e.toString());
             }

@@ -124,9 +124,22 @@ public final class ChannelSubscription implements HistoryListener {
         }
     }
 
-    /** Hands over one notification read from history. */
+    /**
+     * Hands over one notification read from history, at the client's pace: the catch-up thread waits for room in
+     * the outbound buffer before taking the lock (never while holding it, which would stall live fan-out).
+     */
     @Override
     public void entry(LiveMessage entry) {
+        try {
+            if (!sink.awaitCapacity()) {
+                close(); // the session is being closed as slow; it resumes from lastSent
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return;
+        }
         synchronized (this) {
             if (closed || !entry.id().isAfter(lastSent)) {
                 return;

@@ -18,16 +18,18 @@ public final class EdgeNode implements AutoCloseable {
     }
 
     public static EdgeNode start(String redisUrl, String kafkaBootstrap, String topic, String... extraProperties) {
-        List<String> properties = new ArrayList<>(List.of(
-                "spring.config.name=edge",
-                "server.port=0",
-                "spring.data.redis.url=" + redisUrl,
-                "spring.kafka.bootstrap-servers=" + kafkaBootstrap,
-                "herald.kafka.topic=" + topic,
-                "herald.edge.drain.period=100ms"));
-        properties.addAll(List.of(extraProperties));
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.data.redis.url=" + redisUrl,
+                "--spring.kafka.bootstrap-servers=" + kafkaBootstrap,
+                "--herald.kafka.topic=" + topic,
+                "--herald.edge.drain.period=100ms"));
+        for (String property : extraProperties) {
+            args.add("--" + property);
+        }
+        // command-line arguments, so that they win over edge.yml as they would in production
         return new EdgeNode(new SpringApplicationBuilder(EdgeApplication.class)
-                .properties(properties.toArray(String[]::new)).run());
+                .properties("spring.config.name=edge").run(args.toArray(String[]::new)));
     }
 
     public int port() {

@@ -54,6 +54,15 @@ public final class Pipeline implements AutoCloseable {
                 .data(JsonNodeFactory.instance.objectNode().put("n", n)).build();
     }
 
+    /** Like {@link #publish} with a padding field that makes the frame large. */
+    public Position publishPadded(String channel, int n, String padding) {
+        Envelope envelope = new EnvelopeBuilder(codec, Clock.systemUTC()).channel(channel).type("test.n")
+                .data(JsonNodeFactory.instance.objectNode().put("n", n).put("pad", padding)).build();
+        RecordMetadata record = produce(envelope);
+        apply(envelope, record);
+        return Position.ofOffset(record.offset());
+    }
+
     /** Produces to Kafka and returns the record's coordinates, without applying it to Redis. */
     public RecordMetadata produce(Envelope envelope) {
         try {

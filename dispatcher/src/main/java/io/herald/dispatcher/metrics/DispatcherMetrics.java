@@ -1,0 +1,83 @@
+package io.herald.dispatcher.metrics;
+
+import io.herald.dispatcher.redis.RedisAvailability;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The dispatcher's own meters (Prometheus names in brackets):
+ * <ul>
+ * <li>{@value #RECORDS}{@code {outcome}} [{@code herald_dispatcher_records_total}]: records of committed batches,
+ *     exactly one outcome each: {@code applied} (written to the channel's log and published),
+ *     {@code duplicate} (already applied: a redelivery after a restart or rebalance, nothing written),
+ *     {@code dead_lettered} (invalid, or skipped by Redis, and sent to the DLT) and {@code partition_mismatch}
+ *     (the channel's meta names another partition; also sent to the DLT, counted only here). A non-zero
+ *     partition_mismatch rate means the topic's partition count was changed: alert on it.</li>
+ * <li>{@value #BATCH_SIZE} [{@code herald_dispatcher_batch_size_records}]: records per committed batch.</li>
+ * <li>{@value #BATCH_APPLY} [{@code herald_dispatcher_batch_apply_seconds}]: time to decode, apply and
+ *     dead-letter a batch, for the attempt that succeeded (time spent waiting out a Redis outage is not in it).</li>
+ * <li>{@value #REDIS_AVAILABLE} [{@code herald_dispatcher_redis_available}]: 1 while batches reach Redis,
+ *     0 from the first failed attempt (or a failed script load at startup) until a batch succeeds; with no
+ *     traffic it keeps its last value, the {@code redis} health component probes Redis itself.</li>
+ * </ul>
+ * Counted once per committed batch, so a batch retried during an outage is not counted twice.
+ */
+public final class DispatcherMetrics {
+
+    public static final String RECORDS = "herald.dispatcher.records";
+    public static final String BATCH_SIZE = "herald.dispatcher.batch.size";
+    public static final String BATCH_APPLY = "herald.dispatcher.batch.apply";
+    public static final String REDIS_AVAILABLE = "herald.dispatcher.redis.available";
+
+    private final Counter applied;
+    private final Counter duplicate;
+    private final Counter deadLettered;
+    private final Counter partitionMismatch;
+    private final DistributionSummary batchSize;
+    private final Timer batchApply;
+
+    public DispatcherMetrics(MeterRegistry registry, RedisAvailability redis) {
+        this.applied = records(registry, "applied");
+        this.duplicate = records(registry, "duplicate");
+        this.deadLettered = records(registry, "dead_lettered");
+        this.partitionMismatch = records(registry, "partition_mismatch");
+        this.batchSize = DistributionSummary.builder(BATCH_SIZE)
+                .description("Records per committed batch")
+                .baseUnit("records")
+                .register(registry);
+        this.batchApply = Timer.builder(BATCH_APPLY)
+                .description("Time to apply a batch to Redis, for the attempt that succeeded")
+                .register(registry);
+        Gauge.builder(REDIS_AVAILABLE, redis, r -> r.isAvailable() ? 1 : 0)
+                .description("1 while batches reach Redis, 0 during an outage")
+                .register(registry);
+    }
+
+    private static Counter records(MeterRegistry registry, String outcome) {
+        return Counter.builder(RECORDS)
+                .description("Records of committed batches, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /** Counts a committed batch. */
+    public void batch(BatchCounts counts, Duration elapsed) {
+        applied.increment(counts.applied());
+        duplicate.increment(counts.duplicates());
+        deadLettered.increment(counts.deadLettered());
+        partitionMismatch.increment(counts.partitionMismatches());
+        batchSize.record(counts.total());
+        batchApply.record(elapsed);
+    }
+
+    /** How the records of one batch ended. */
+    public record BatchCounts(int applied, int duplicates, int deadLettered, int partitionMismatches) {
+        public int total() {
+            return applied + duplicates + deadLettered + partitionMismatches;
+        }
+    }
+}

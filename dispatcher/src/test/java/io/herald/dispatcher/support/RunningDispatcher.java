@@ -1,0 +1,198 @@
+package io.herald.dispatcher.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.redis.RedisKeys;
+import io.herald.dispatcher.DispatcherApplication;
+import io.herald.dispatcher.metrics.DispatcherMetrics;
+import io.herald.testkit.kafka.KafkaBroker;
+import io.herald.testkit.redis.RedisServer;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The dispatcher application started as {@code main} starts it, on a test topic of a real broker and a real
+ * redis-server, with the clients a test needs to feed it and look at the result.
+ */
+public final class RunningDispatcher implements AutoCloseable {
+
+    public static final int PARTITIONS = 3;
+
+    public final String topic;
+    public final String groupId;
+    public final ConfigurableApplicationContext app;
+    public final KafkaProducer<byte[], byte[]> producer;
+    public final Admin admin;
+    public final RedisClient redisClient;
+    public final StatefulRedisConnection<String, String> redis;
+
+    private RunningDispatcher(String name, KafkaBroker kafka, RedisServer redisServer, String... extraArgs) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        this.topic = name + "." + suffix;
+        this.groupId = name + "-group-" + suffix;
+        kafka.createTopic(topic, PARTITIONS);
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--spring.data.redis.url=" + redisServer.url(),
+                "--herald.kafka.topic=" + topic,
+                "--herald.kafka.partitions=" + PARTITIONS,
+                "--herald.dispatcher.group-id=" + groupId,
+                "--herald.dispatcher.backoff.initial=50ms",
+                "--herald.dispatcher.backoff.max=500ms",
+                "--herald.dispatcher.redis-timeout=2s",
+                "--spring.kafka.listener.poll-timeout=200ms"));
+        args.addAll(List.of(extraArgs));
+        this.app = DispatcherApplication.builder().run(args.toArray(String[]::new));
+
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        this.redisClient = RedisClient.create(redisServer.url());
+        this.redis = redisClient.connect();
+    }
+
+    public static RunningDispatcher start(String name, KafkaBroker kafka, RedisServer redis, String... extraArgs) {
+        return new RunningDispatcher(name, kafka, redis, extraArgs);
+    }
+
+    /** A valid envelope in canonical form. */
+    public static String envelope(String id, String channel, int n) {
+        return "{\"id\":\"" + id + "\",\"channel\":\"" + channel + "\",\"type\":\"test.event\",\"data\":{\"n\":" + n
+                + "},\"createdAt\":1764300000000,\"expiresAt\":null}";
+    }
+
+    public RecordMetadata send(String key, String value) {
+        return send(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public RecordMetadata send(byte[] key, byte[] value) {
+        return sendAll(List.of(new ProducerRecord<>(topic, key, value))).get(0);
+    }
+
+    /** Sends all, then waits for every acknowledgement. */
+    public List<RecordMetadata> sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> sends = records.stream().map(producer::send).toList();
+        producer.flush();
+        return sends.stream().map(RunningDispatcher::get).toList();
+    }
+
+    public static ProducerRecord<byte[], byte[]> record(String topic, String channel, String value) {
+        return new ProducerRecord<>(topic, channel.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public List<StreamMessage<String, String>> log(String channel) {
+        return redis.sync().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
+    }
+
+    public Map<String, String> meta(String channel) {
+        return redis.sync().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
+    }
+
+    /** The group's committed offset of every partition of the topic (0 where nothing was committed). */
+    public Map<TopicPartition, Long> committed() {
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions()) {
+            OffsetAndMetadata offset = committed.get(partition);
+            offsets.put(partition, offset == null ? 0 : offset.offset());
+        }
+        return offsets;
+    }
+
+    /** The end offset of every partition of the topic. */
+    public Map<TopicPartition, Long> endOffsets() {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions().forEach(partition -> request.put(partition, OffsetSpec.latest()));
+        return get(admin.listOffsets(request).all()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private List<TopicPartition> partitions() {
+        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+    }
+
+    /** Waits until the group has committed everything on the topic. */
+    public void awaitCaughtUp() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> committed().equals(endOffsets()));
+    }
+
+    public double records(String outcome) {
+        return app.getBean(MeterRegistry.class).get(DispatcherMetrics.RECORDS).tag("outcome", outcome).counter().count();
+    }
+
+    public double redisAvailableGauge() {
+        return app.getBean(MeterRegistry.class).get(DispatcherMetrics.REDIS_AVAILABLE).gauge().value();
+    }
+
+    public MessageListenerContainer container() {
+        return app.getBean("notificationsListenerContainer", MessageListenerContainer.class);
+    }
+
+    /** Stops the listener, rewinds the group to the start of every partition, starts the listener again. */
+    public void replayFromEarliest() {
+        container().stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
+                .get(groupId).members().isEmpty());
+        Map<TopicPartition, OffsetAndMetadata> earliest = new HashMap<>();
+        partitions().forEach(partition -> earliest.put(partition, new OffsetAndMetadata(0)));
+        get(admin.alterConsumerGroupOffsets(groupId, earliest).all());
+        container().start();
+    }
+
+    public int port() {
+        return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+    }
+
+    static <T> T get(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        producer.close();
+        admin.close();
+        redis.close();
+        redisClient.shutdown();
+    }
+}
