@@ -30,17 +30,25 @@ public class CatchUpScheduler implements DisposableBean {
     private final long retryMillis;
     private final MeterRegistry meters;
     private final AtomicBoolean failing = new AtomicBoolean();
+    private final io.micrometer.core.instrument.Counter liveGaps;
 
     public CatchUpScheduler(ChannelHistory history, RedisLog redisLog, EdgeProperties properties, MeterRegistry meters) {
         this.history = history;
         this.redisLog = redisLog;
         this.meters = meters;
         this.retryMillis = properties.recovery().retryBackoff().toMillis();
+        this.liveGaps = meters.counter("herald.edge.gaps", "detected_by", "prev_mismatch");
         this.executor = new ScheduledThreadPoolExecutor(properties.recovery().threads(), runnable -> {
             Thread thread = new Thread(runnable, "herald-catch-up");
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** A live message's {@code prev} was not the last delivered position: repair the gap before going on. */
+    void gapDetected(ChannelSubscription subscription) {
+        liveGaps.increment();
+        schedule(subscription);
     }
 
     void schedule(ChannelSubscription subscription) {

@@ -74,7 +74,7 @@ public final class ChannelSubscription implements HistoryListener {
             }
         }
         if (gap) {
-            scheduler.schedule(this);
+            scheduler.gapDetected(this);
         }
     }
 

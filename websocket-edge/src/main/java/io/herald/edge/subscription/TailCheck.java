@@ -1,0 +1,110 @@
+package io.herald.edge.subscription;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.position.Position;
+import io.herald.core.redis.RedisKeys;
+import io.herald.edge.config.EdgeProperties;
+import io.herald.edge.pubsub.PubSubHub;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Catches a silent loss of a channel's newest messages, which {@code prev} checks cannot see (nothing arrives
+ * after them). Every few seconds it reads the last position of each channel this node watches, in one
+ * pipeline, and asks a subscription to catch up when it still lags behind a position that was already applied
+ * at the previous check: a message in flight has had a whole period to arrive, so only a lost one is caught.
+ */
+@Component
+public class TailCheck implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TailCheck.class);
+
+    private final PubSubHub hub;
+    private final StatefulRedisConnection<String, String> redis;
+    private final Duration period;
+    private final Counter repaired;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "herald-tail-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Map<ChannelName, Position> previous = Map.of();
+    private volatile boolean running;
+
+    public TailCheck(PubSubHub hub, StatefulRedisConnection<String, String> redis, EdgeProperties properties,
+            MeterRegistry meters) {
+        this.hub = hub;
+        this.redis = redis;
+        this.period = properties.recovery().tailCheck();
+        this.repaired = meters.counter("herald.edge.gaps", "detected_by", "tail_check");
+    }
+
+    void check() {
+        Map<ChannelName, RedisFuture<String>> replies = new HashMap<>();
+        for (ChannelName channel : hub.channels()) {
+            replies.put(channel, redis.async().hget(RedisKeys.meta(channel), RedisKeys.META_LAST));
+        }
+        Map<ChannelName, Position> current = new HashMap<>();
+        for (Map.Entry<ChannelName, RedisFuture<String>> reply : replies.entrySet()) {
+            try {
+                String last = reply.getValue().get(5, TimeUnit.SECONDS);
+                if (last != null) {
+                    current.put(reply.getKey(), Position.parse(last));
+                }
+            } catch (Exception e) {
+                log.debug("tail check skipped channel={} error=\"{}\"", reply.getKey(), e.toString());
+                return; // Redis is away: the pub/sub reconnect triggers catch-ups when it is back
+            }
+        }
+        for (Map.Entry<ChannelName, Position> seen : previous.entrySet()) {
+            Position applied = seen.getValue();
+            for (ChannelSubscription subscription : hub.subscribers(seen.getKey())) {
+                Position sent = subscription.lastSent();
+                if (subscription.isLive() && sent != null && applied.isAfter(sent)) {
+                    repaired.increment();
+                    subscription.requestCatchUp();
+                }
+            }
+        }
+        previous = current;
+    }
+
+    @Override
+    public void start() {
+        if (!period.isZero()) {
+            timer.scheduleWithFixedDelay(this::checkQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        running = true;
+    }
+
+    private void checkQuietly() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            log.warn("tail check failed error=\"{}\"", e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        timer.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
