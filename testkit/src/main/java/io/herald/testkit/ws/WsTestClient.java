@@ -130,6 +130,13 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** True once the connection has ended, by a close frame or by a failure (e.g. the server was killed). */
+    public boolean isEnded() {
+        synchronized (lock) {
+            return closeStatus != null || error != null;
+        }
+    }
+
     /** The close code and reason the server sent, once it did. */
     public Optional<CloseStatus> closeStatus() {
         synchronized (lock) {

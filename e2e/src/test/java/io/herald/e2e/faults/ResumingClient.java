@@ -1,0 +1,157 @@
+package io.herald.e2e.faults;
+
+import io.herald.e2e.support.Frames;
+import io.herald.testkit.ws.WsTestClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A client that behaves as the JavaScript client does: it subscribes to its channels, and whenever its
+ * connection ends (edge killed, 4008, 1012) it reconnects, to the next edge in its list, and resumes every
+ * channel from the last ID it received. It keeps every raw frame of every connection, in arrival order, and
+ * does no deduplication: the audit judges what the server sent.
+ */
+final class ResumingClient implements AutoCloseable {
+
+    private final String name;
+    private final List<URI> edges;
+    private final List<String> channels;
+    private final List<String> frames = new ArrayList<>();
+    private final Map<String, String> lastIds = new LinkedHashMap<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+    private int connections;
+    private WsTestClient current;
+
+    ResumingClient(String name, List<URI> edges, List<String> channels) {
+        this.name = name;
+        this.edges = List.copyOf(edges);
+        this.channels = List.copyOf(channels);
+        this.loop = new Thread(this::run, "client-" + name);
+        this.loop.setDaemon(true);
+    }
+
+    /** Connects and subscribes; returns once every channel is subscribed. */
+    ResumingClient start(Duration timeout) {
+        current = WsTestClient.connect(edges.get(0));
+        connections = 1;
+        for (String channel : channels) {
+            current.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+        }
+        for (String channel : channels) {
+            JsonNode subscribed = Frames.parse(current.awaitFrame(f -> Frames.is(f, "subscribed", channel), timeout));
+            synchronized (this) {
+                lastIds.put(channel, subscribed.path("position").asString());
+            }
+        }
+        loop.start();
+        return this;
+    }
+
+    synchronized List<String> frames() {
+        return List.copyOf(frames);
+    }
+
+    synchronized int connections() {
+        return connections;
+    }
+
+    List<String> channels() {
+        return channels;
+    }
+
+    String name() {
+        return name;
+    }
+
+    private void run() {
+        int seen = 0;
+        int edge = 0;
+        while (running) {
+            WsTestClient connection = current;
+            List<String> now = connection.frames();
+            synchronized (this) {
+                for (; seen < now.size(); seen++) {
+                    record(now.get(seen));
+                }
+            }
+            if (!connection.isEnded()) {
+                pause(20);
+                continue;
+            }
+            // the connection ended: take its last frames, then reconnect elsewhere and resume
+            now = connection.frames();
+            synchronized (this) {
+                for (; seen < now.size(); seen++) {
+                    record(now.get(seen));
+                }
+            }
+            seen = 0;
+            WsTestClient next = null;
+            while (running && next == null) {
+                edge = (edge + 1) % edges.size();
+                try {
+                    next = WsTestClient.connect(edges.get(edge));
+                } catch (RuntimeException | AssertionError e) {
+                    pause(200);
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            next.send("{\"op\":\"resume\",\"token\":\"" + resumeToken() + "\"}");
+            synchronized (this) {
+                current = next;
+                connections++;
+            }
+        }
+    }
+
+    private void record(String frame) {
+        frames.add(frame);
+        JsonNode node = Frames.parse(frame);
+        if ("message".equals(node.path("op").asString())) {
+            lastIds.put(node.path("channel").asString(), node.path("id").asString());
+        }
+    }
+
+    private synchronized String resumeToken() {
+        StringBuilder json = new StringBuilder("{");
+        lastIds.forEach((channel, id) -> json.append(json.length() > 1 ? "," : "")
+                .append('"').append(channel).append("\":\"").append(id).append('"'));
+        json.append('}');
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // polling a recorded frame list; not synchronisation with the system under test
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        WsTestClient connection;
+        synchronized (this) {
+            connection = current;
+        }
+        if (connection != null) {
+            connection.abort();
+        }
+    }
+}
