@@ -8,7 +8,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -54,18 +56,22 @@ public final class HeraldSystem implements AutoCloseable {
             String partitionsArg = "--herald.kafka.partitions=" + settings.partitions();
 
             ServiceProcess dispatcher = new ServiceProcess("dispatcher", jars.exec("dispatcher"), settings.dispatcherPort(),
-                    List.of(kafkaArg, redisArg, topicArg, partitionsArg), logs.resolve("dispatcher.log"));
+                    settings.argsOf(Service.DISPATCHER, kafkaArg, redisArg, topicArg, partitionsArg,
+                            // static membership: a restarted dispatcher takes its partitions back at once
+                            "--spring.kafka.consumer.properties[group.instance.id]=herald-dispatcher-1"),
+                    logs.resolve("dispatcher.log"));
             started.add(dispatcher);
             dispatcher.start();
             ServiceProcess ingest = new ServiceProcess("ingest", jars.exec("ingest"), settings.ingestPort(),
-                    List.of(kafkaArg, redisArg, topicArg, partitionsArg), logs.resolve("ingest.log"));
+                    settings.argsOf(Service.INGEST, kafkaArg, redisArg, topicArg, partitionsArg), logs.resolve("ingest.log"));
             started.add(ingest);
             ingest.start();
             List<ServiceProcess> edges = new ArrayList<>();
             for (int i = 0; i < settings.edges(); i++) {
                 String name = "edge-" + (char) ('a' + i);
                 ServiceProcess edge = new ServiceProcess(name, jars.exec("websocket-edge"), settings.edgePorts().get(i),
-                        List.of(kafkaArg, redisArg, topicArg, "--herald.edge.node-id=" + name), logs.resolve(name + ".log"));
+                        settings.argsOf(Service.EDGE, kafkaArg, redisArg, topicArg, "--herald.edge.node-id=" + name),
+                        logs.resolve(name + ".log"));
                 started.add(edge);
                 edge.start();
                 edges.add(edge);
@@ -124,6 +130,11 @@ public final class HeraldSystem implements AutoCloseable {
         kafka.close();
     }
 
+    /** The kinds of service, for {@link Settings#extraArgs()}. */
+    public enum Service {
+        INGEST, DISPATCHER, EDGE
+    }
+
     /**
      * @param root           the project's root directory (where the modules' target/ folders are)
      * @param workDir        where the broker's data and the logs go
@@ -133,12 +144,39 @@ public final class HeraldSystem implements AutoCloseable {
      * @param edgePorts      one port per edge
      * @param topic          the notifications topic
      * @param partitions     its partition count
+     * @param extraArgs      more command-line arguments per kind of service (e.g. the dev mode's auth settings),
+     *                       after the ones the system sets, so they can override them
      */
     public record Settings(Path root, Path workDir, int kafkaPort, int ingestPort, int dispatcherPort,
-            List<Integer> edgePorts, String topic, int partitions) {
+            List<Integer> edgePorts, String topic, int partitions, Map<Service, List<String>> extraArgs) {
+
+        public Settings {
+            extraArgs = Map.copyOf(extraArgs);
+        }
+
+        public Settings(Path root, Path workDir, int kafkaPort, int ingestPort, int dispatcherPort,
+                List<Integer> edgePorts, String topic, int partitions) {
+            this(root, workDir, kafkaPort, ingestPort, dispatcherPort, edgePorts, topic, partitions, Map.of());
+        }
 
         public int edges() {
             return edgePorts.size();
+        }
+
+        /** The same settings with {@code args} added for every service of that kind. */
+        public Settings withArgs(Service service, String... args) {
+            Map<Service, List<String>> all = new EnumMap<>(Service.class);
+            all.putAll(extraArgs);
+            List<String> merged = new ArrayList<>(all.getOrDefault(service, List.of()));
+            merged.addAll(List.of(args));
+            all.put(service, List.copyOf(merged));
+            return new Settings(root, workDir, kafkaPort, ingestPort, dispatcherPort, edgePorts, topic, partitions, all);
+        }
+
+        List<String> argsOf(Service service, String... systemArgs) {
+            List<String> args = new ArrayList<>(List.of(systemArgs));
+            args.addAll(extraArgs.getOrDefault(service, List.of()));
+            return args;
         }
     }
 
