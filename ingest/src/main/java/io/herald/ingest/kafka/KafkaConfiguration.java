@@ -1,7 +1,7 @@
 package io.herald.ingest.kafka;
 
-import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.kafka.Topics;
+import io.herald.ingest.notification.EnvelopeProperties;
 import io.herald.ingest.notification.IngestProperties;
 import io.herald.ingest.publisher.NotificationPublisher;
 import io.herald.ingest.publisher.PublisherSettings;
@@ -32,7 +32,8 @@ class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     NotificationPublisher notificationPublisher(HeraldKafkaProperties kafka, IngestProperties ingest,
-                                                KafkaProperties bootKafka, KafkaConnectionDetails connection) {
+                                                EnvelopeProperties envelope, KafkaProperties bootKafka,
+                                                KafkaConnectionDetails connection) {
         // spring.kafka.producer.* and spring.kafka.properties.* (security, client.id, tuning) apply as usual
         Map<String, Object> bootProducer = bootKafka.buildProducerProperties();
         PublisherSettings settings = PublisherSettings.builder()
@@ -41,7 +42,7 @@ class KafkaConfiguration {
                 // a request must not block longer than its ack timeout while Kafka's metadata is missing
                 .producerProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, ingest.ackTimeout().toMillis())
                 .producerProperties(bootProducer)
-                .limits(new EnvelopeLimits(Math.toIntExact(ingest.maxDataSize().toBytes())))
+                .limits(envelope.limits())
                 // whatever is still unacknowledged after one ack timeout has already been answered with 503
                 .closeTimeout(ingest.ackTimeout())
                 .build();

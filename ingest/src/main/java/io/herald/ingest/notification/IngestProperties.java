@@ -12,8 +12,6 @@ import org.springframework.util.unit.DataSize;
  *                      also bounds how long producing may block for Kafka metadata
  * @param maxBodySize   the largest request body of {@code POST /v1/notifications}; larger ones get 413
  *                      (default 128 KB)
- * @param maxDataSize   the largest encoded {@code data} object (default 64 KB); must equal the dispatcher's limit
- *                      or the dispatcher dead-letters what ingest accepted
  * @param maxRecipients the most {@code recipients} one request may fan out to (default 100)
  * @param maxInFlight   the most records waiting for Kafka's acknowledgement on this node; past it requests get
  *                      503 instead of queueing in memory (default 10000)
@@ -24,7 +22,6 @@ import org.springframework.util.unit.DataSize;
 public record IngestProperties(
         @DefaultValue("5s") Duration ackTimeout,
         @DefaultValue("128KB") DataSize maxBodySize,
-        @DefaultValue("64KB") DataSize maxDataSize,
         @DefaultValue("100") int maxRecipients,
         @DefaultValue("10000") int maxInFlight,
         @DefaultValue("2s") Duration retryAfter,
