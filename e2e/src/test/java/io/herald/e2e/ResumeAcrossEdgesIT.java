@@ -44,7 +44,7 @@ class ResumeAcrossEdgesIT {
         String channel = "user:42";
         Ingest ingest = new Ingest(system.ingestUri());
         List<String> firstFrames;
-        try (WsTestClient onA = WsTestClient.connect(system.edgeWs(0))) {
+        try (WsTestClient onA = WsTestClient.connect(Systems.ws(system, 0, "42"))) {
             onA.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
             onA.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             IntStream.range(0, 50).forEach(n -> ingest.post(channel, n));
@@ -56,7 +56,7 @@ class ResumeAcrossEdgesIT {
 
         List<JsonNode> before = Frames.messages(firstFrames, channel);
         String lastId = before.get(before.size() - 1).path("id").asString();
-        try (WsTestClient onB = WsTestClient.connect(system.edgeWs(1))) {
+        try (WsTestClient onB = WsTestClient.connect(Systems.ws(system, 1, "42"))) {
             onB.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":\"" + lastId + "\"}");
             JsonNode subscribed = Frames.parse(onB.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
             assertThat(subscribed.path("recovered").asBoolean()).isTrue();

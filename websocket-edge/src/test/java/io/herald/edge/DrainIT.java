@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
+import io.herald.testkit.auth.TestTokens;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 @WithRedis
 class DrainIT {
 
+    private static final TestTokens TOKENS = new TestTokens(TestTokens.SECRET);
+
     @Test
     void shutdownClosesEverySessionWith1012InBatchesOverThePeriod(KafkaBroker kafka, RedisServer redis) {
         String topic = "edge-drain-" + UUID.randomUUID();
@@ -29,9 +32,10 @@ class DrainIT {
         List<WsTestClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                WsTestClient client = WsTestClient.connect(edge.ws());
-                client.send(SubscriptionIT.subscribe("user:drain-" + i, null));
-                client.awaitFrame(f -> Frames.is(f, "subscribed", "user:drain-" + i), Duration.ofSeconds(20));
+                String channel = "user:drain-" + i;
+                WsTestClient client = WsTestClient.connect(edge.ws(TOKENS.token("drain-" + i)));
+                client.send(SubscriptionIT.subscribe(channel, null));
+                client.awaitFrame(f -> Frames.is(f, "subscribed", channel), Duration.ofSeconds(20));
                 clients.add(client);
             }
             long started = System.nanoTime();

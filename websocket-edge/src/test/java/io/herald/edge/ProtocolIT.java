@@ -7,6 +7,7 @@ import io.herald.core.position.Position;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
+import io.herald.testkit.auth.TestTokens;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
@@ -33,6 +34,8 @@ import tools.jackson.databind.JsonNode;
 class ProtocolIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** These tests are about delivery, not rights: the token allows every user channel. */
+    private static final String TOKEN = new TestTokens(TestTokens.SECRET).token("protocol-tester", "user:*");
 
     private final String topic = "edge-protocol-" + UUID.randomUUID();
     private final KafkaBroker kafka;
@@ -51,7 +54,7 @@ class ProtocolIT {
         pipeline = new Pipeline(kafka.bootstrapServers(), topic, redis.url());
         edge = EdgeNode.start(redis.url(), kafka.bootstrapServers(), topic,
                 "herald.edge.node-id=edge-test", "herald.edge.limits.max-subscriptions=3",
-                "herald.edge.outbound.max-bytes=200000", "herald.edge.outbound.max-delay=40s");
+                "herald.edge.outbound.max-bytes=4000000", "herald.edge.outbound.max-delay=40s");
     }
 
     @AfterAll
@@ -62,7 +65,7 @@ class ProtocolIT {
 
     @Test
     void welcomesWithTheNodeAndASessionId() {
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             JsonNode welcome = Frames.parse(client.awaitFrame(f -> Frames.is(f, "welcome"), WAIT));
             assertThat(welcome.path("node").asString()).isEqualTo("edge-test");
             assertThat(welcome.path("session").asString()).isNotBlank();
@@ -85,7 +88,7 @@ class ProtocolIT {
         "{\"op\":\"resume\",\"token\":\"%%%\"}            | invalid-token",
         "{\"op\":\"unsubscribe\",\"channel\":\"user:1\"}  | not-subscribed"})
     void answersABadFrameWithAnErrorFrameAndKeepsTheSession(String frame, String code) {
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(frame);
             JsonNode error = Frames.parse(client.awaitFrame(f -> Frames.is(f, "error"), WAIT));
             assertThat(error.path("code").asString()).isEqualTo(code);
@@ -98,7 +101,7 @@ class ProtocolIT {
 
     @Test
     void subscribingTwiceToOneChannelIsRefused() {
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(SubscriptionIT.subscribe("user:twice", null));
             client.awaitFrame(f -> Frames.is(f, "subscribed", "user:twice"), WAIT);
             client.send(SubscriptionIT.subscribe("user:twice", null));
@@ -110,7 +113,7 @@ class ProtocolIT {
 
     @Test
     void aSessionOverItsSubscriptionLimitIsClosedWith4009() {
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             for (int i = 0; i < 4; i++) {
                 client.send(SubscriptionIT.subscribe("user:limit" + i, null));
             }
@@ -120,7 +123,7 @@ class ProtocolIT {
 
     @Test
     void aFrameOverTheSizeLimitClosesWith1009() {
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(20_000) + "\"}");
             assertThat(client.awaitClose(WAIT).code()).isEqualTo(1009);
         }
@@ -131,13 +134,14 @@ class ProtocolIT {
         String channel = "user:slow-" + UUID.randomUUID().toString().substring(0, 6);
         String padding = "p".repeat(16_000);
         List<String> received;
-        try (WsTestClient slow = WsTestClient.connect(edge.ws()); WsTestClient steady = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient slow = WsTestClient.connect(edge.ws(TOKEN)); WsTestClient steady = WsTestClient.connect(edge.ws(TOKEN))) {
             slow.send(SubscriptionIT.subscribe(channel, null));
             steady.send(SubscriptionIT.subscribe(channel, null));
             slow.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             steady.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             slow.pauseReading();
-            // far more than the socket buffers plus the 200 kB outbound limit can hold
+            // 24 MB: far more than the socket buffers (~10 MB) plus the 4 MB outbound limit can hold; the limit leaves
+            // the steady client room to fall behind a little on a loaded machine
             IntStream.range(0, 1500).forEach(n -> pipeline.publishPadded(channel, n, padding));
 
             await().atMost(WAIT).until(() -> slowConsumerCloses() == 1);
@@ -154,7 +158,7 @@ class ProtocolIT {
         List<String> ids = Frames.ids(received, channel);
         Position last = ids.isEmpty() ? Position.NONE : Position.parse(ids.get(ids.size() - 1));
 
-        try (WsTestClient resumed = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient resumed = WsTestClient.connect(edge.ws(TOKEN))) {
             resumed.send(SubscriptionIT.subscribe(channel, last));
             resumed.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             List<Integer> all = new ArrayList<>(before);

@@ -10,6 +10,7 @@ import io.herald.core.redis.RedisKeys;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
+import io.herald.testkit.auth.TestTokens;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
@@ -45,6 +46,8 @@ import tools.jackson.databind.JsonNode;
 class SubscriptionIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** These tests are about delivery, not rights: the token allows every user channel. */
+    private static final String TOKEN = new TestTokens(TestTokens.SECRET).token("subscription-tester", "user:*");
 
     private final String topic = "edge-sub-" + UUID.randomUUID();
     private final KafkaBroker kafka;
@@ -74,7 +77,7 @@ class SubscriptionIT {
     void freshSubscriptionStartsAtTheChannelsEndAndReceivesLiveMessagesInOrder() {
         String channel = channel();
         pipeline.publish(channel, 0);
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.awaitFrame(f -> Frames.is(f, "welcome"), WAIT);
             client.send(subscribe(channel, null));
             JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
@@ -95,7 +98,7 @@ class SubscriptionIT {
         IntStream.range(0, 50).forEach(n -> positions.add(pipeline.publish(channel, n)));
         CompletableFuture<Void> publisher = CompletableFuture.runAsync(
                 () -> IntStream.range(50, 300).forEach(n -> pipeline.publish(channel, n)));
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, positions.get(19)));
             publisher.join();
             await().atMost(WAIT).until(() -> Frames.counters(client.frames(), channel).contains(299));
@@ -111,7 +114,7 @@ class SubscriptionIT {
     void aLiveMessageWhosePrevWasNotDeliveredMakesTheEdgeFillTheGapFromTheLog() {
         String channel = channel();
         pipeline.publish(channel, 0);
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, null));
             client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             pipeline.publish(channel, 1);
@@ -132,7 +135,7 @@ class SubscriptionIT {
     void theTailCheckDeliversANewestMessageWhosePubSubCopyWasLost() {
         String channel = channel();
         pipeline.publish(channel, 0);
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, null));
             client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
             pipeline.publish(channel, 1);
@@ -155,7 +158,7 @@ class SubscriptionIT {
         wipeChannel(channel); // as if redis-server restarted empty
         IntStream.range(10, 15).forEach(n -> positions.add(pipeline.publish(channel, n)));
 
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, positions.get(4)));
             JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
 
@@ -187,7 +190,7 @@ class SubscriptionIT {
         }
         wipeChannel(channel);
 
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, Position.ofOffset(records.get(2).offset())));
             JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
 
@@ -215,7 +218,7 @@ class SubscriptionIT {
         pipeline.publish(second, 2);
         String token = new io.herald.core.resume.ResumeToken(Map.of(
                 ChannelName.parse(first), firstSince, ChannelName.parse(second), secondSince)).encode();
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send("{\"op\":\"resume\",\"token\":\"" + token + "\"}");
             client.awaitFrame(f -> Frames.is(f, "subscribed", first), WAIT);
             client.awaitFrame(f -> Frames.is(f, "subscribed", second), WAIT);
@@ -228,7 +231,7 @@ class SubscriptionIT {
     void unsubscribeStopsDelivery() {
         String channel = channel();
         String marker = channel();
-        try (WsTestClient client = WsTestClient.connect(edge.ws())) {
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
             client.send(subscribe(channel, null));
             client.send(subscribe(marker, null));
             client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);

@@ -2,6 +2,7 @@ package io.herald.e2e.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import io.herald.e2e.support.Systems;
 import io.herald.e2e.system.HeraldSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,10 +47,11 @@ final class Scenario {
         channels.add(broadcast);
         try (LoadDriver load = new LoadDriver(system.ingestUri(), channels, RATE, name)) {
             for (int i = 0; i < 8; i++) {
-                List<URI> edges = i % 2 == 0 ? List.of(system.edgeWs(0), system.edgeWs(1))
-                        : List.of(system.edgeWs(1), system.edgeWs(0));
-                clients.add(new ResumingClient(name + "-" + i, edges, List.of(userChannels.get(i % 4), broadcast))
-                        .start(Duration.ofSeconds(30)));
+                String user = name + "-" + (i % 4);
+                URI a = Systems.ws(system, 0, user);
+                URI b = Systems.ws(system, 1, user);
+                clients.add(new ResumingClient(name + "-" + i, i % 2 == 0 ? List.of(a, b) : List.of(b, a),
+                        List.of(userChannels.get(i % 4), broadcast)).start(Duration.ofSeconds(30)));
             }
             load.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> load.total() >= 100);

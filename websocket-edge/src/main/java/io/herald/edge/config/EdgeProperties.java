@@ -1,17 +1,26 @@
 package io.herald.edge.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of an edge node ({@code herald.edge.*}).
  *
- * @param nodeId   this node's name in {@code welcome} frames and logs (default: a random {@code edge-xxxxxx})
- * @param outbound each session's outbound buffer
- * @param recovery how subscriptions catch up from the Redis log and, beyond it, from Kafka
- * @param limits   protections against hostile or broken clients
- * @param drain    how the node sheds its sessions on shutdown
+ * @param nodeId         this node's name in {@code welcome} frames and logs (default: a random {@code edge-xxxxxx})
+ * @param outbound       each session's outbound buffer
+ * @param recovery       how subscriptions catch up from the Redis log and, beyond it, from Kafka
+ * @param limits         protections against hostile or broken clients
+ * @param drain          how the node sheds its sessions on shutdown
+ * @param auth           who may connect and what they may see
+ * @param heartbeat      WebSocket pings that find dead peers
+ * @param sse            the Server-Sent Events endpoint
+ * @param allowedOrigins browser {@code Origin}s allowed to open a WebSocket or an event stream, as Spring origin
+ *                       patterns ({@code https://*.example.com}); {@code *} allows any. Default: none, i.e. only
+ *                       pages served by this node (same origin). Clients that send no {@code Origin} (servers,
+ *                       mobile apps) are not affected
  */
 @ConfigurationProperties("herald.edge")
 public record EdgeProperties(
@@ -19,7 +28,11 @@ public record EdgeProperties(
         @DefaultValue Outbound outbound,
         @DefaultValue Recovery recovery,
         @DefaultValue Limits limits,
-        @DefaultValue Drain drain) {
+        @DefaultValue Drain drain,
+        @DefaultValue Auth auth,
+        @DefaultValue Heartbeat heartbeat,
+        @DefaultValue Sse sse,
+        @DefaultValue List<String> allowedOrigins) {
 
     public EdgeProperties {
         if (nodeId == null || nodeId.isBlank()) {
@@ -55,14 +68,29 @@ public record EdgeProperties(
     }
 
     /**
-     * @param maxFrameBytes          largest client frame; larger ones close the session with 1009 (default 16 KiB)
-     * @param maxSubscriptions       channels one session may hold; past it the session is closed with 4009 (default 256)
-     * @param subscribeTimeout       how long a subscribe may wait for the node's pub/sub confirmation (default 5 s)
+     * @param maxFrameBytes         largest client frame; larger ones close the session with 1009 (default 16 KiB)
+     * @param maxSubscriptions      channels one session may hold; past it the session is closed with 4009 (default 256)
+     * @param subscribeTimeout      how long a subscribe may wait for the node's pub/sub confirmation (default 5 s)
+     * @param maxBadFrames          refused frames (error frames other than {@code rate-limited} and
+     *                              {@code unavailable}) one session may send; the next closes it with 1008 (default 20)
+     * @param subscribeRate         subscribes per second a session may sustain, each channel of a {@code resume}
+     *                              counting as one (token bucket refill rate, default 20)
+     * @param subscribeBurst        subscribes a session may send at once (token bucket size, default 300: one
+     *                              resume of a full session fits)
+     * @param maxRateLimited        subscribes refused with {@code rate-limited} one session may send; the next
+     *                              closes it with 4009 (default 100)
+     * @param maxConnectionsPerUser WebSocket sessions plus event streams one user ({@code sub}) may hold on this
+     *                              node; past it the handshake is refused with 429 (default 20)
      */
     public record Limits(
             @DefaultValue("16384") int maxFrameBytes,
             @DefaultValue("256") int maxSubscriptions,
-            @DefaultValue("5s") Duration subscribeTimeout) {
+            @DefaultValue("5s") Duration subscribeTimeout,
+            @DefaultValue("20") int maxBadFrames,
+            @DefaultValue("20") double subscribeRate,
+            @DefaultValue("300") int subscribeBurst,
+            @DefaultValue("100") int maxRateLimited,
+            @DefaultValue("20") int maxConnectionsPerUser) {
     }
 
     /**
@@ -70,5 +98,80 @@ public record EdgeProperties(
      * @param batchSize sessions closed per step (default 200)
      */
     public record Drain(@DefaultValue("5s") Duration period, @DefaultValue("200") int batchSize) {
+    }
+
+    /**
+     * How clients prove who they are (docs/protocol.md, "Authentication"). Exactly one of {@code hs256Secret} and
+     * {@code jwksUri} must be set unless {@code enabled} is false; the node refuses to start otherwise. Without
+     * authentication the secret may still be set, for {@code devTokens}.
+     *
+     * @param enabled          false turns authentication and channel rights off: anyone may subscribe to
+     *                         anything. For development only; logged as a WARN at startup (default true)
+     * @param hs256Secret      shared secret of HS256 tokens, at least 32 bytes (default: none)
+     * @param jwksUri          URL of the issuer's JSON Web Key Set, for RS/PS/ES-signed tokens (default: none)
+     * @param issuer           required {@code iss}; mandatory with {@code jwksUri}, optional with a secret (default: none)
+     * @param audience         required {@code aud} when set (default: none)
+     * @param clockSkew        tolerance when checking {@code exp} and {@code nbf} (default 30 s)
+     * @param publicNamespaces namespaces every authenticated user may subscribe to (default {@code broadcast})
+     * @param devTokens        serves {@code GET /dev/token?user=<id>}, which mints an HS256 token for anyone who
+     *                         asks. Never in production; logged as a WARN at startup (default false)
+     */
+    public record Auth(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("") String hs256Secret,
+            @DefaultValue("") String jwksUri,
+            @DefaultValue("") String issuer,
+            @DefaultValue("") String audience,
+            @DefaultValue("30s") Duration clockSkew,
+            @DefaultValue("broadcast") List<String> publicNamespaces,
+            @DefaultValue("false") boolean devTokens) {
+
+        /** The shortest HS256 secret accepted: the key must be as long as the hash (RFC 7518 section 3.2). */
+        public static final int MIN_SECRET_BYTES = 32;
+
+        /** Refuses, while binding (so the node stops with a clear message), settings that cannot check tokens. */
+        public Auth {
+            boolean secret = !hs256Secret.isEmpty();
+            boolean jwks = !jwksUri.isEmpty();
+            if (enabled && !secret && !jwks) {
+                throw new IllegalArgumentException("no way to check tokens: set herald.edge.auth.hs256-secret or"
+                        + " herald.edge.auth.jwks-uri (or, for development only, herald.edge.auth.enabled=false)");
+            }
+            if (secret && jwks) {
+                throw new IllegalArgumentException("set one of herald.edge.auth.hs256-secret and"
+                        + " herald.edge.auth.jwks-uri, not both: each token is checked one way only");
+            }
+            int secretBytes = hs256Secret.getBytes(StandardCharsets.UTF_8).length;
+            if (secret && secretBytes < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("herald.edge.auth.hs256-secret must be at least " + MIN_SECRET_BYTES
+                        + " bytes, it has " + secretBytes);
+            }
+            if (jwks && issuer.isEmpty()) {
+                throw new IllegalArgumentException("herald.edge.auth.issuer is required with herald.edge.auth.jwks-uri:"
+                        + " an issuer's keys may sign tokens for other services too");
+            }
+            if (devTokens && !secret) {
+                throw new IllegalArgumentException("herald.edge.auth.dev-tokens=true needs herald.edge.auth.hs256-secret"
+                        + " to sign with");
+            }
+            publicNamespaces = List.copyOf(publicNamespaces);
+        }
+    }
+
+    /**
+     * @param interval how often the node pings each WebSocket peer (default 25 s)
+     * @param timeout  a peer from which nothing (no frame, no pong) arrived for this long is closed with 4000
+     *                 (default 60 s)
+     */
+    public record Heartbeat(@DefaultValue("25s") Duration interval, @DefaultValue("60s") Duration timeout) {
+    }
+
+    /**
+     * @param heartbeat   how often an idle event stream gets a {@code : ping} comment, so that proxies keep it
+     *                    open and a vanished client is noticed (default 15 s)
+     * @param maxChannels channels one event stream may name; each event id carries all of their positions
+     *                    (default 64)
+     */
+    public record Sse(@DefaultValue("15s") Duration heartbeat, @DefaultValue("64") int maxChannels) {
     }
 }

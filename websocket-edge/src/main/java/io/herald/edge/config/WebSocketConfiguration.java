@@ -1,38 +1,75 @@
 package io.herald.edge.config;
 
 import io.herald.edge.session.EdgeWebSocketHandler;
+import io.herald.edge.session.HandshakeAuthenticator;
+import java.time.Duration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
-/** Mounts protocol v1 on {@code /ws} and sizes the container's per-session buffers. */
+/**
+ * Mounts protocol v1 on {@code /ws} behind the token check, sizes the container's per-session buffers, and
+ * applies {@code herald.edge.allowed-origins} to the WebSocket handshake (403 for another origin) and, as CORS,
+ * to the event stream and the dev token endpoint.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class WebSocketConfiguration implements WebSocketConfigurer {
 
     private final EdgeWebSocketHandler handler;
+    private final HandshakeAuthenticator authenticator;
+    private final EdgeProperties properties;
 
-    public WebSocketConfiguration(EdgeWebSocketHandler handler) {
+    public WebSocketConfiguration(EdgeWebSocketHandler handler, HandshakeAuthenticator authenticator,
+            EdgeProperties properties) {
         this.handler = handler;
+        this.authenticator = authenticator;
+        this.properties = properties;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/ws").setAllowedOriginPatterns("*");
+        // no patterns: same origin only; clients that send no Origin (not browsers) are not affected
+        registry.addHandler(handler, "/ws").addInterceptors(authenticator)
+                .setAllowedOriginPatterns(properties.allowedOrigins().toArray(String[]::new));
     }
 
     /**
      * Client frames are small; a frame over the limit closes the session with 1009. The buffers are allocated
-     * per session, so keeping them small is what lets a node hold tens of thousands of idle connections.
+     * per session, so keeping them small is what lets a node hold tens of thousands of idle connections. Binary
+     * frames are refused (1003) whatever their size, so their buffer stays tiny.
      */
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer(EdgeProperties properties) {
+    ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(properties.limits().maxFrameBytes());
         container.setMaxBinaryMessageBufferSize(1024);
         return container;
+    }
+
+    /** Cross-origin reads of {@code /sse} and {@code /dev/token}, for the origins allowed to open a WebSocket. */
+    @Bean
+    FilterRegistrationBean<CorsFilter> corsFilter() {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOriginPatterns(properties.allowedOrigins());
+        cors.addAllowedMethod("GET");
+        cors.addAllowedHeader(HttpHeaders.AUTHORIZATION);
+        cors.addAllowedHeader("Last-Event-ID");
+        cors.addAllowedHeader(HttpHeaders.CACHE_CONTROL);
+        cors.setMaxAge(Duration.ofHours(1));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/sse", cors);
+        source.registerCorsConfiguration("/dev/**", cors);
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.addUrlPatterns("/sse", "/dev/*");
+        return registration;
     }
 }

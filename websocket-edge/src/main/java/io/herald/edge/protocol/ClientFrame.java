@@ -20,4 +20,8 @@ public sealed interface ClientFrame {
 
     record Ping() implements ClientFrame {
     }
+
+    /** A fresh token for the same subject, sent before the session's token expires. */
+    record Refresh(String token) implements ClientFrame {
+    }
 }

@@ -40,8 +40,9 @@ public class ClientFrameParser {
             case "unsubscribe" -> new ClientFrame.Unsubscribe(channel(root));
             case "resume" -> new ClientFrame.Resume(token(root));
             case "ping" -> new ClientFrame.Ping();
+            case "refresh" -> new ClientFrame.Refresh(string(root, "token", true));
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP,
-                    "unknown op; expected subscribe, unsubscribe, resume or ping");
+                    "unknown op; expected subscribe, unsubscribe, resume, refresh or ping");
         };
     }
 

@@ -8,10 +8,16 @@ public enum ErrorCode {
     UNKNOWN_OP("unknown-op"),
     INVALID_CHANNEL("invalid-channel"),
     INVALID_POSITION("invalid-position"),
+    /** A resume token that cannot be read. */
     INVALID_TOKEN("invalid-token"),
     ALREADY_SUBSCRIBED("already-subscribed"),
     NOT_SUBSCRIBED("not-subscribed"),
+    /** The session's token does not allow the channel; nothing of it is delivered. */
     FORBIDDEN("forbidden"),
+    /** More subscribes than the session's rate allows; retry later. Not counted as a bad frame. */
+    RATE_LIMITED("rate-limited"),
+    /** A {@code refresh} token was refused (invalid, expired, or for another subject); the session keeps its token. */
+    UNAUTHORIZED("unauthorized"),
     /** The node could not reach Redis in time to subscribe; retry later (the client library does). */
     UNAVAILABLE("unavailable");
 
@@ -23,5 +29,10 @@ public enum ErrorCode {
 
     public String wire() {
         return wire;
+    }
+
+    /** Whether this refusal is the client's doing and counts towards {@code herald.edge.limits.max-bad-frames}. */
+    public boolean countsAsBadFrame() {
+        return this != RATE_LIMITED && this != UNAVAILABLE;
     }
 }

@@ -4,7 +4,9 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.core.redis.LiveMessage;
 import io.herald.edge.subscription.Frames;
+import java.time.Instant;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,6 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 public class ServerFrames implements Frames {
+
+    private static final String MESSAGE_HEAD = "{\"op\":\"message\",\"channel\":\"";
+    private static final String ID_FIELD = "\",\"id\":\"";
 
     private final JsonMapper mapper;
 
@@ -60,6 +65,45 @@ public class ServerFrames implements Frames {
 
     public String pong() {
         return "{\"op\":\"pong\"}";
+    }
+
+    /** The answer to an accepted {@code refresh}: the session now lives until {@code expiresAt} (null: no expiry). */
+    public String refreshed(Instant expiresAt) {
+        ObjectNode node = object("refreshed");
+        if (expiresAt == null) {
+            node.putNull("expiresAt");
+        } else {
+            node.put("expiresAt", expiresAt.toEpochMilli());
+        }
+        return node.toString();
+    }
+
+    /**
+     * Reads back what a frame built here is about, for transports that need more than the text (the event
+     * stream's ids). A {@code message} frame, the frequent and possibly large one, is read from its fixed head
+     * without parsing the envelope; the others are small and parsed.
+     */
+    public Described describe(String frame) {
+        if (frame.startsWith(MESSAGE_HEAD)) {
+            int channelEnd = frame.indexOf('"', MESSAGE_HEAD.length());
+            int idStart = channelEnd + ID_FIELD.length();
+            int idEnd = frame.indexOf('"', idStart);
+            return new Described("message", ChannelName.parse(frame.substring(MESSAGE_HEAD.length(), channelEnd)),
+                    Position.parse(frame.substring(idStart, idEnd)));
+        }
+        JsonNode node = mapper.readTree(frame);
+        String op = node.path("op").asString();
+        ChannelName channel = node.hasNonNull("channel") ? ChannelName.parse(node.get("channel").asString()) : null;
+        Position position = "subscribed".equals(op) ? Position.parse(node.path("position").asString()) : null;
+        return new Described(op, channel, position);
+    }
+
+    /**
+     * @param op       the frame's {@code op}
+     * @param channel  its channel, or null
+     * @param position where the frame leaves its channel: a message's id, or a subscribed frame's position; else null
+     */
+    public record Described(String op, ChannelName channel, Position position) {
     }
 
     private ObjectNode object(String op) {

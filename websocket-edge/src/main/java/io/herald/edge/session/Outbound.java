@@ -2,7 +2,11 @@ package io.herald.edge.session;
 
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -11,13 +15,20 @@ import java.util.function.Consumer;
  * client that reads slowly never blocks anybody else. Past {@code maxChars} queued, or when one write has
  * waited longer than {@code maxDelayNanos}, the session is reported as slow and stops accepting frames; the
  * caller closes it with 4008 and the client resumes from its last ID, losing nothing.
+ *
+ * <p>Heartbeat pings take the next write slot, so they never interleave with a half-written frame and a ping
+ * stuck behind a client that does not read is caught by the same time limit. The container only sends pings
+ * blocking, so they are written on {@code pinger}, never on the thread that queued a frame.
  */
 final class Outbound {
+
+    private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
     private final Session socket;
     private final long maxChars;
     private final long maxDelayNanos;
     private final Consumer<String> onSlow;
+    private final Executor pinger;
 
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private long queuedChars;
@@ -27,19 +38,38 @@ final class Outbound {
     /** The thread inside {@code sendText}; a completion that arrives meanwhile is handled by that thread's loop. */
     private Thread pumpThread;
     private boolean completedDuringSend;
+    private boolean pingDue;
+    /** Takes no more frames, but still writes what is queued (the session is being closed for a reason it should read). */
+    private boolean sealed;
 
-    Outbound(Session socket, long maxChars, long maxDelayNanos, Consumer<String> onSlow) {
+    Outbound(Session socket, long maxChars, long maxDelayNanos, Consumer<String> onSlow, Executor pinger) {
         this.socket = socket;
         this.maxChars = maxChars;
         this.maxDelayNanos = maxDelayNanos;
         this.onSlow = onSlow;
+        this.pinger = pinger;
     }
 
-    /** Queues a frame; returns false when the session is already failed (the frame is dropped with it). */
+    /** Sends a WebSocket ping as soon as no frame is being written. */
+    void ping() {
+        synchronized (this) {
+            if (failed || sealed) {
+                return;
+            }
+            pingDue = true;
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        pump();
+    }
+
+    /** Queues a frame; returns false when the session is already failed or sealed (the frame is dropped). */
     boolean send(String frame) {
         String slowReason = null;
         synchronized (this) {
-            if (failed) {
+            if (failed || sealed) {
                 return false;
             }
             queue.add(frame);
@@ -80,9 +110,14 @@ final class Outbound {
         return queuedChars;
     }
 
-    /** Stops accepting frames (the session is closing). */
+    /** Stops accepting frames and drops the queued ones (the session is closing). */
     synchronized void shutdown() {
         fail();
+    }
+
+    /** Stops accepting frames; the queued ones are still written ({@link #awaitIdle} waits for them). */
+    synchronized void seal() {
+        sealed = true;
     }
 
     private void fail() {
@@ -95,15 +130,24 @@ final class Outbound {
         while (true) {
             String next;
             synchronized (this) {
-                next = failed ? null : queue.peek();
-                if (next == null) {
+                boolean ping = !failed && pingDue;
+                next = failed || ping ? null : queue.peek();
+                if (!ping && next == null) {
                     writing = false;
                     notifyAll();
                     return;
                 }
                 writeStartedNanos = System.nanoTime();
-                pumpThread = Thread.currentThread();
-                completedDuringSend = false;
+                if (ping) {
+                    pingDue = false;
+                } else {
+                    pumpThread = Thread.currentThread();
+                    completedDuringSend = false;
+                }
+            }
+            if (next == null) {
+                sendPing();
+                return;
             }
             try {
                 socket.getAsyncRemote().sendText(next, this::written);
@@ -124,6 +168,35 @@ final class Outbound {
                 }
             }
         }
+    }
+
+    private void sendPing() {
+        try {
+            pinger.execute(() -> {
+                boolean sent;
+                try {
+                    socket.getBasicRemote().sendPing(PING.duplicate());
+                    sent = true;
+                } catch (IOException | RuntimeException e) {
+                    sent = false; // the socket is closing: the close handler cleans up the session
+                }
+                pinged(sent);
+            });
+        } catch (RejectedExecutionException e) {
+            pinged(false); // the node is shutting down
+        }
+    }
+
+    private void pinged(boolean sent) {
+        synchronized (this) {
+            if (!sent || failed) {
+                fail();
+                writing = false;
+                notifyAll();
+                return;
+            }
+        }
+        pump();
     }
 
     /** See {@link io.herald.edge.subscription.FrameSink#awaitCapacity()}. */
@@ -150,8 +223,9 @@ final class Outbound {
     }
 
     /**
-     * Waits until no write is in flight, so that a close frame sent next is not refused by the container and
-     * reaches a client that reads again; returns false if the write is still stuck after {@code timeoutMillis}.
+     * Waits until no write is in flight and nothing is queued, so that a close frame sent next is not refused by
+     * the container and reaches a client that reads again; returns false if writes are still stuck after
+     * {@code timeoutMillis}.
      */
     synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;

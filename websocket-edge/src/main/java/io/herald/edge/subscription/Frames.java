@@ -9,6 +9,15 @@ public interface Frames {
 
     String message(ChannelName channel, LiveMessage entry);
 
+    /**
+     * A notification an operator sent again ({@code heraldctl replay}): the {@code message} frame with
+     * {@code "replay":true} added, so that clients know it may be one they already have.
+     */
+    default String replay(ChannelName channel, LiveMessage entry) {
+        String message = message(channel, entry);
+        return message.substring(0, message.lastIndexOf('}')) + ",\"replay\":true}";
+    }
+
     String subscribed(ChannelName channel, boolean recovered, long replayed, Position position);
 
     String reset(ChannelName channel, String reason);

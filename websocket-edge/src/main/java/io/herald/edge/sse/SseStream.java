@@ -1,0 +1,358 @@
+package io.herald.edge.sse;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.position.Position;
+import io.herald.core.resume.ResumeToken;
+import io.herald.edge.auth.Identity;
+import io.herald.edge.protocol.ErrorCode;
+import io.herald.edge.protocol.ServerFrames;
+import io.herald.edge.session.Connection;
+import io.herald.edge.subscription.ChannelSubscription;
+import io.herald.edge.subscription.FrameSink;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One event stream: the SSE counterpart of a WebSocket session, fed by the same subscriptions through the same
+ * {@link FrameSink} contract. Each protocol frame becomes an event named after its {@code op} whose data is the
+ * frame itself. Events that move a channel's position forward ({@code message}, {@code subscribed}) carry as
+ * their {@code id} a resume token of every channel of the stream, so the browser's {@code Last-Event-ID} is
+ * always a complete place to resume from.
+ *
+ * <p>Writes use the servlet's non-blocking output, so whoever produces a frame (fan-out, catch-up) only queues
+ * it, as with {@code Outbound}: past {@code maxBytes} queued, or when the client has taken nothing for
+ * {@code maxDelay}, the stream ends; the client reconnects with its Last-Event-ID and loses nothing.
+ */
+final class SseStream implements FrameSink, Connection, WriteListener, AsyncListener {
+
+    private static final byte[] HEARTBEAT = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final String id;
+    private final Identity identity;
+    private final ServerFrames frames;
+    private final long maxBytes;
+    private final long maxDelayNanos;
+    private final long heartbeatNanos;
+    /** Called once when the stream has ended, whatever ended it, with why (a metric tag). */
+    private final Consumer<String> onEnd;
+
+    private final Map<ChannelName, Position> positions = new LinkedHashMap<>();
+    private final List<ChannelSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private long queuedBytes;
+    private AsyncContext async;
+    private ServletOutputStream out;
+    /** When the client stopped taking data (the output stopped being ready); 0 while it takes it. */
+    private long blockedSinceNanos;
+    private long lastEventNanos;
+    /** No more frames are accepted. */
+    private boolean closed;
+    /** Complete the response once what is queued has been written. */
+    private boolean finishing;
+    private String endReason = "client_gone";
+
+    SseStream(String id, Identity identity, ServerFrames frames, long maxBytes, long maxDelayNanos, long heartbeatNanos,
+            Consumer<String> onEnd) {
+        this.id = id;
+        this.identity = identity;
+        this.frames = frames;
+        this.maxBytes = maxBytes;
+        this.maxDelayNanos = maxDelayNanos;
+        this.heartbeatNanos = heartbeatNanos;
+        this.onEnd = onEnd;
+        this.lastEventNanos = System.nanoTime();
+    }
+
+    /** Takes over the request's response; from here on the container calls back when the client can take more. */
+    void start(AsyncContext context) throws IOException {
+        synchronized (this) {
+            this.async = context;
+            this.out = context.getResponse().getOutputStream();
+        }
+        context.addListener(this);
+        out.setWriteListener(this);
+    }
+
+    /** A position to carry in event ids before the channel's own events arrive (a channel being resumed). */
+    synchronized void seed(ChannelName channel, Position position) {
+        positions.put(channel, position);
+    }
+
+    /** Remembers a subscription to stop when the stream ends; false when it has ended already. */
+    boolean track(ChannelSubscription subscription) {
+        subscriptions.add(subscription);
+        return !ended.get();
+    }
+
+    List<ChannelSubscription> subscriptions() {
+        return subscriptions;
+    }
+
+    boolean hasEnded() {
+        return ended.get();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
+    }
+
+    @Override
+    public boolean send(String frame) {
+        boolean slow;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            ServerFrames.Described described = frames.describe(frame);
+            String eventId = null;
+            Position known = described.channel() == null ? null : positions.get(described.channel());
+            // only forward: an operator's replay re-sends an older message, which must not move the stream back
+            if (described.position() != null && (known == null || described.position().isAfter(known))) {
+                positions.put(described.channel(), described.position());
+                eventId = new ResumeToken(positions).encode();
+            }
+            slow = enqueue(event(described.op(), eventId, frame));
+        }
+        if (slow) {
+            abort("slow_consumer");
+            return false;
+        }
+        pump();
+        return true;
+    }
+
+    /** Like {@code Outbound}: lets a replay flow at the client's pace (see {@link FrameSink#awaitCapacity()}). */
+    @Override
+    public boolean awaitCapacity() throws InterruptedException {
+        long deadline = System.nanoTime() + maxDelayNanos;
+        synchronized (this) {
+            while (!closed && queuedBytes > maxBytes / 2) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            if (closed) {
+                return false;
+            }
+            if (queuedBytes <= maxBytes / 2) {
+                return true;
+            }
+        }
+        abort("slow_consumer");
+        return false;
+    }
+
+    @Override
+    public void tick(long nowNanos, Instant now) {
+        boolean stuck = false;
+        boolean expired = false;
+        boolean idle = false;
+        synchronized (this) {
+            if (ended.get()) {
+                return;
+            }
+            if (blockedSinceNanos != 0 && nowNanos - blockedSinceNanos > maxDelayNanos) {
+                stuck = true;
+            } else if (!closed && identity.expiredAt(now)) {
+                expired = true;
+            } else if (!closed && nowNanos - lastEventNanos >= heartbeatNanos) {
+                idle = true;
+                enqueue(HEARTBEAT);
+            }
+        }
+        if (stuck) {
+            abort("slow_consumer");
+        } else if (expired) {
+            send(frames.error(ErrorCode.UNAUTHORIZED, "token expired; reconnect with a new token", null));
+            finish("token_expired");
+        } else if (idle) {
+            pump();
+        }
+    }
+
+    /** Like a WebSocket's 1012: ends now, dropping what is queued; the EventSource reconnects elsewhere and resumes. */
+    @Override
+    public void drain() {
+        abort("node_draining");
+    }
+
+    @Override
+    public synchronized long queued() {
+        return queuedBytes;
+    }
+
+    /** Ends the stream once what is queued has been written (or has been stuck for the time limit). */
+    void finish(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            finishing = true;
+            endReason = reason;
+        }
+        pump();
+    }
+
+    /** Ends the stream now, dropping what is queued. */
+    void abort(String reason) {
+        synchronized (this) {
+            if (!closed) {
+                endReason = reason;
+            }
+            closed = true;
+            queue.clear();
+            queuedBytes = 0;
+            notifyAll();
+        }
+        complete();
+    }
+
+    @Override
+    public void onWritePossible() {
+        pump();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        abort("client_gone");
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        ended();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        abort("timeout");
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        abort("client_gone");
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+    }
+
+    /** Adds to the queue; returns true when the stream is now over its limits (the caller aborts it). */
+    private boolean enqueue(byte[] event) {
+        queue.add(event);
+        queuedBytes += event.length;
+        long now = System.nanoTime();
+        lastEventNanos = now;
+        return queuedBytes > maxBytes || (blockedSinceNanos != 0 && now - blockedSinceNanos > maxDelayNanos);
+    }
+
+    /** Writes what the client can take now; the container calls {@link #onWritePossible()} when it can take more. */
+    private void pump() {
+        boolean done = false;
+        synchronized (this) {
+            if (out == null || ended.get()) {
+                return;
+            }
+            try {
+                while (true) {
+                    if (!out.isReady()) {
+                        if (blockedSinceNanos == 0) {
+                            blockedSinceNanos = System.nanoTime();
+                        }
+                        return;
+                    }
+                    blockedSinceNanos = 0;
+                    byte[] next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    queuedBytes -= next.length;
+                    notifyAll();
+                    out.write(next);
+                }
+                out.flush();
+                if (!out.isReady()) {
+                    blockedSinceNanos = System.nanoTime();
+                    return;
+                }
+                done = finishing;
+            } catch (IOException | IllegalStateException e) {
+                closed = true;
+                queue.clear();
+                queuedBytes = 0;
+                done = true;
+            }
+        }
+        if (done) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        AsyncContext context;
+        synchronized (this) {
+            context = async;
+        }
+        if (context != null) {
+            try {
+                context.complete();
+            } catch (IllegalStateException e) {
+                // already completed by the container (client gone)
+            }
+        }
+        ended();
+    }
+
+    private void ended() {
+        if (ended.compareAndSet(false, true)) {
+            String reason;
+            synchronized (this) {
+                closed = true;
+                queue.clear();
+                queuedBytes = 0;
+                notifyAll();
+                reason = endReason;
+            }
+            onEnd.accept(reason);
+        }
+    }
+
+    private static byte[] event(String name, String eventId, String data) {
+        StringBuilder event = new StringBuilder(data.length() + (eventId == null ? 0 : eventId.length()) + 32);
+        if (eventId != null) {
+            event.append("id: ").append(eventId).append('\n');
+        }
+        event.append("event: ").append(name).append('\n');
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            event.append("data: ").append(data).append('\n');
+        } else {
+            // frames are single-line JSON; a line break would end the data field, so split defensively
+            for (String line : data.split("\r\n|\r|\n", -1)) {
+                event.append("data: ").append(line).append('\n');
+            }
+        }
+        return event.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,100 @@
+package io.herald.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.edge.support.EdgeNode;
+import io.herald.edge.support.Pipeline;
+import io.herald.edge.support.Frames;
+import io.herald.edge.support.RawWebSocket;
+import io.herald.testkit.auth.TestTokens;
+import io.herald.testkit.junit.WithKafka;
+import io.herald.testkit.junit.WithRedis;
+import io.herald.testkit.kafka.KafkaBroker;
+import io.herald.testkit.redis.RedisServer;
+import io.herald.testkit.ws.WsTestClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The node pings every peer and closes the ones that stopped answering (heartbeat 200 ms, timeout 1 s here). */
+@WithKafka
+@WithRedis
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HeartbeatIT {
+
+    private static final TestTokens TOKENS = new TestTokens(TestTokens.SECRET);
+
+    private final KafkaBroker kafka;
+    private final RedisServer redis;
+    private Pipeline pipeline;
+    private EdgeNode edge;
+
+    HeartbeatIT(KafkaBroker kafka, RedisServer redis) {
+        this.kafka = kafka;
+        this.redis = redis;
+    }
+
+    @BeforeAll
+    void start() {
+        String topic = "edge-heartbeat-" + UUID.randomUUID();
+        kafka.createTopic(topic, 1);
+        pipeline = new Pipeline(kafka.bootstrapServers(), topic, redis.url());
+        edge = EdgeNode.start(redis.url(), kafka.bootstrapServers(), topic,
+                "herald.edge.heartbeat.interval=200ms", "herald.edge.heartbeat.timeout=1s");
+    }
+
+    @AfterAll
+    void stop() {
+        edge.close();
+        pipeline.close();
+    }
+
+    @Test
+    void aPeerThatStopsAnsweringPingsIsClosedWith4000() {
+        try (RawWebSocket silent = RawWebSocket.open(edge.ws(TOKENS.token("silent")), Map.of())) {
+            List<RawWebSocket.Frame> frames = silent.readUntilClose(Duration.ofSeconds(10));
+
+            assertThat(Frames.is(frames.get(0).text(), "welcome")).isTrue();
+            assertThat(frames.stream().filter(f -> f.opcode() == RawWebSocket.PING).count())
+                    .as("pings before giving up").isGreaterThanOrEqualTo(2);
+            RawWebSocket.Frame close = frames.get(frames.size() - 1);
+            assertThat(close.closeCode()).isEqualTo(4000);
+            assertThat(close.text()).contains("heartbeat timeout");
+        }
+    }
+
+    @Test
+    void pingsInterleaveWithABusyStreamWithoutDisturbingIt() {
+        String channel = "user:busy";
+        String padding = "p".repeat(16_000);
+        try (WsTestClient busy = WsTestClient.connect(edge.ws(TOKENS.token("busy")))) {
+            busy.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+            busy.awaitFrame(f -> Frames.is(f, "subscribed", channel), Duration.ofSeconds(10));
+            for (int n = 0; n < 200; n++) {
+                pipeline.publishPadded(channel, n, padding);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> Frames.counters(busy.frames(), channel).size() == 200);
+            assertThat(Frames.counters(busy.frames(), channel)).containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
+            assertThat(busy.closeStatus()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPeerThatAnswersPingsStaysOpenWhileSilentOtherwise() {
+        // the JDK client answers pings by itself and sends nothing else here
+        try (WsTestClient answering = WsTestClient.connect(edge.ws(TOKENS.token("answering")))) {
+            answering.awaitFrame(f -> Frames.is(f, "welcome"), Duration.ofSeconds(10));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> answering.closeStatus().isEmpty());
+            answering.send("{\"op\":\"ping\"}");
+            answering.awaitFrame(f -> Frames.is(f, "pong"), Duration.ofSeconds(10));
+        }
+    }
+}
