@@ -5,16 +5,20 @@ import io.herald.core.redis.LiveMessage;
 import io.herald.core.redis.RedisKeys;
 import io.herald.edge.subscription.ChannelSubscription;
 import io.herald.edge.subscription.Frames;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.SocketAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,11 +27,16 @@ import org.springframework.stereotype.Component;
 /**
  * The node's single Redis pub/sub connection. Channels are subscribed while at least one local subscription
  * wants them (reference counted) and a subscription is handed live messages only once the node's SUBSCRIBE
- * is confirmed. Each message is framed once and the same frame goes to every local subscriber.
+ * is confirmed. Each message is framed once and the same frame goes to every local subscriber. A message
+ * flagged as an operator's replay goes to every local subscriber as a replay frame, outside the ordering checks.
  *
  * <p>Lettuce reconnects a dropped connection and subscribes again by itself; when a channel's subscription is
  * confirmed again, every local subscriber of it catches up from its last delivered position, because whatever
  * was published while the connection was down never reached this node.
+ *
+ * <p>Meters: {@code herald.edge.pubsub.messages} (messages received), {@code herald.edge.pubsub.resubscribes}
+ * (channel subscriptions confirmed again after a reconnect), {@code herald.edge.pubsub.reconnects} (times the
+ * connection itself was re-established).
  */
 @Component
 public class PubSubHub implements DisposableBean {
@@ -39,11 +48,16 @@ public class PubSubHub implements DisposableBean {
     private final ConcurrentHashMap<ChannelName, Entry> entries = new ConcurrentHashMap<>();
     private final Counter received;
     private final Counter resubscribed;
+    private final Counter reconnected;
+    private volatile String canaryChannel;
+    private volatile Consumer<String> canaryListener;
+    private volatile boolean closing;
 
     public PubSubHub(RedisClient client, Frames frames, MeterRegistry meters) {
         this.frames = frames;
         this.received = meters.counter("herald.edge.pubsub.messages");
         this.resubscribed = meters.counter("herald.edge.pubsub.resubscribes");
+        this.reconnected = meters.counter("herald.edge.pubsub.reconnects");
         this.connection = client.connectPubSub();
         this.connection.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -54,6 +68,23 @@ public class PubSubHub implements DisposableBean {
             @Override
             public void subscribed(String pubsubChannel, long count) {
                 onSubscribed(pubsubChannel);
+            }
+        });
+        // registered after the first connect, so every connect it sees is a reconnect
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (handler == connection) {
+                    reconnected.increment();
+                    log.info("pub/sub connection re-established, resubscribing channels={}", entries.size());
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (handler == connection && !closing) {
+                    log.warn("pub/sub connection lost, reconnecting channels={}", entries.size());
+                }
             }
         });
     }
@@ -90,6 +121,17 @@ public class PubSubHub implements DisposableBean {
         });
     }
 
+    /**
+     * Subscribes this connection to a canary channel (not a Herald channel) and hands its messages to the
+     * listener: a probe publishes there and expects its messages back through this very connection. Calling it
+     * again re-issues the SUBSCRIBE, which repairs a subscription Redis dropped while the connection stayed up.
+     */
+    public CompletableFuture<Void> subscribeCanary(String channel, Consumer<String> listener) {
+        canaryListener = listener;
+        canaryChannel = channel;
+        return connection.async().subscribe(channel).toCompletableFuture().thenApply(ignored -> null);
+    }
+
     /** Channels this node is subscribed to. */
     public Set<ChannelName> channels() {
         return entries.keySet();
@@ -104,7 +146,15 @@ public class PubSubHub implements DisposableBean {
         return connection.isOpen();
     }
 
+    public double reconnects() {
+        return reconnected.count();
+    }
+
     private void onMessage(String pubsubChannel, String payload) {
+        if (pubsubChannel.equals(canaryChannel)) {
+            canaryListener.accept(payload);
+            return;
+        }
         ChannelName channel = RedisKeys.channelOfPubsub(pubsubChannel);
         Entry entry = channel == null ? null : entries.get(channel);
         if (entry == null) {
@@ -118,9 +168,17 @@ public class PubSubHub implements DisposableBean {
             return;
         }
         received.increment();
+        if (message.replay()) {
+            String frame = frames.replay(channel, message);
+            for (ChannelSubscription subscription : entry.subscribers) {
+                subscription.onReplay(frame);
+            }
+            return;
+        }
         String frame = frames.message(channel, message);
+        long createdAt = EnvelopeTime.createdAt(message.envelopeJson());
         for (ChannelSubscription subscription : entry.subscribers) {
-            subscription.onLive(message, frame);
+            subscription.onLive(message, frame, createdAt);
         }
     }
 
@@ -140,6 +198,7 @@ public class PubSubHub implements DisposableBean {
 
     @Override
     public void destroy() {
+        closing = true;
         connection.close();
     }
 

@@ -31,11 +31,14 @@ public class CatchUpScheduler implements DisposableBean {
     private final MeterRegistry meters;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final io.micrometer.core.instrument.Counter liveGaps;
+    private final DeliveryMetrics deliveries;
 
-    public CatchUpScheduler(ChannelHistory history, RedisLog redisLog, EdgeProperties properties, MeterRegistry meters) {
+    public CatchUpScheduler(ChannelHistory history, RedisLog redisLog, EdgeProperties properties, MeterRegistry meters,
+            DeliveryMetrics deliveries) {
         this.history = history;
         this.redisLog = redisLog;
         this.meters = meters;
+        this.deliveries = deliveries;
         this.retryMillis = properties.recovery().retryBackoff().toMillis();
         this.liveGaps = meters.counter("herald.edge.gaps", "detected_by", "prev_mismatch");
         this.executor = new ScheduledThreadPoolExecutor(properties.recovery().threads(), runnable -> {
@@ -66,9 +69,11 @@ public class CatchUpScheduler implements DisposableBean {
                 subscription.startAt(last == null ? Position.NONE : last);
                 live = subscription.finishCatchUp(0, true);
             } else {
+                boolean resume = !subscription.isAnswered();
                 Recovery recovery = history.after(subscription.channel(), subscription.catchUpFrom(), subscription);
                 meters.counter("herald.edge.catchups", "source", recovery.source().name().toLowerCase(),
                         "complete", Boolean.toString(recovery.complete())).increment();
+                deliveries.caughtUp(recovery, resume);
                 if (!recovery.complete()) {
                     log.warn("gap could not be filled, client told to reset channel={} gaps={} replayed={}",
                             subscription.channel(), recovery.gaps(), recovery.replayed());

@@ -28,6 +28,7 @@ public final class ChannelSubscription implements HistoryListener {
     private final FrameSink sink;
     private final Frames frames;
     private final CatchUpScheduler scheduler;
+    private final DeliveryMetrics metrics;
 
     private Position lastSent;
     private boolean live;
@@ -38,11 +39,13 @@ public final class ChannelSubscription implements HistoryListener {
     private boolean answered;
     private final boolean fresh;
 
-    ChannelSubscription(ChannelName channel, Position since, FrameSink sink, Frames frames, CatchUpScheduler scheduler) {
+    ChannelSubscription(ChannelName channel, Position since, FrameSink sink, Frames frames, CatchUpScheduler scheduler,
+            DeliveryMetrics metrics) {
         this.channel = channel;
         this.sink = sink;
         this.frames = frames;
         this.scheduler = scheduler;
+        this.metrics = metrics;
         this.fresh = since == null;
         this.lastSent = since;
     }
@@ -51,15 +54,18 @@ public final class ChannelSubscription implements HistoryListener {
         return channel;
     }
 
-    /** A message from the node's pub/sub connection; {@code frame} is the shared, prebuilt message frame. */
-    public void onLive(LiveMessage message, String frame) {
+    /**
+     * A message from the node's pub/sub connection; {@code frame} is the shared, prebuilt message frame and
+     * {@code createdAt} the envelope's creation time (epoch millis, negative when unknown), for the latency metric.
+     */
+    public void onLive(LiveMessage message, String frame, long createdAt) {
         boolean gap;
         synchronized (this) {
             if (closed) {
                 return;
             }
             if (!live) {
-                buffer(message, frame);
+                buffer(message, frame, createdAt);
                 return;
             }
             if (!message.id().isAfter(lastSent)) {
@@ -68,13 +74,29 @@ public final class ChannelSubscription implements HistoryListener {
             gap = !message.prev().equals(lastSent);
             if (gap) {
                 live = false;
-                buffer(message, frame);
+                buffer(message, frame, createdAt);
             } else {
-                deliver(message.id(), frame);
+                deliverLive(message.id(), frame, createdAt);
             }
         }
         if (gap) {
             scheduler.gapDetected(this);
+        }
+    }
+
+    /**
+     * An operator's replay ({@code heraldctl replay}): handed to the client as it is, outside the ordering and
+     * gap checks and without moving {@code lastSent}, once the subscribe was answered (before that the client
+     * would get a message for a channel it does not know it is subscribed to yet). The client drops IDs it has.
+     */
+    public void onReplay(String frame) {
+        synchronized (this) {
+            if (closed || !answered) {
+                return;
+            }
+            if (sink.send(frame)) {
+                metrics.replay();
+            }
         }
     }
 
@@ -113,6 +135,11 @@ public final class ChannelSubscription implements HistoryListener {
         return lastSent;
     }
 
+    /** Whether the subscribe was answered, i.e. the first catch-up is done. */
+    synchronized boolean isAnswered() {
+        return answered;
+    }
+
     synchronized boolean isFresh() {
         return fresh && !answered;
     }
@@ -145,6 +172,7 @@ public final class ChannelSubscription implements HistoryListener {
                 return;
             }
             deliver(entry.id(), frames.message(channel, entry));
+            metrics.history();
         }
     }
 
@@ -173,7 +201,7 @@ public final class ChannelSubscription implements HistoryListener {
                     pending.poll();
                 } else if (next.message.prev().equals(lastSent)) {
                     pending.poll();
-                    deliver(next.message.id(), next.frame);
+                    deliverLive(next.message.id(), next.frame, next.createdAt);
                 } else {
                     return false;
                 }
@@ -200,13 +228,13 @@ public final class ChannelSubscription implements HistoryListener {
         }
     }
 
-    private void buffer(LiveMessage message, String frame) {
+    private void buffer(LiveMessage message, String frame, long createdAt) {
         if (pending.size() >= MAX_PENDING) {
             pendingOverflowed = true;
             pending.clear();
         }
         if (!pendingOverflowed) {
-            pending.add(new Pending(message, frame));
+            pending.add(new Pending(message, frame, createdAt));
         }
     }
 
@@ -215,6 +243,11 @@ public final class ChannelSubscription implements HistoryListener {
         sink.send(frame);
     }
 
-    private record Pending(LiveMessage message, String frame) {
+    private void deliverLive(Position id, String frame, long createdAt) {
+        deliver(id, frame);
+        metrics.live(createdAt);
+    }
+
+    private record Pending(LiveMessage message, String frame, long createdAt) {
     }
 }

@@ -21,18 +21,21 @@ public class SubscriptionService {
     private final PubSubHub hub;
     private final CatchUpScheduler scheduler;
     private final Frames frames;
+    private final DeliveryMetrics metrics;
     private final Duration subscribeTimeout;
 
-    public SubscriptionService(PubSubHub hub, CatchUpScheduler scheduler, Frames frames, EdgeProperties properties) {
+    public SubscriptionService(PubSubHub hub, CatchUpScheduler scheduler, Frames frames, DeliveryMetrics metrics,
+            EdgeProperties properties) {
         this.hub = hub;
         this.scheduler = scheduler;
         this.frames = frames;
+        this.metrics = metrics;
         this.subscribeTimeout = properties.limits().subscribeTimeout();
     }
 
     /** A subscription not yet started: the caller registers it with its session, then {@link #start}s it. */
     public ChannelSubscription create(ChannelName channel, Position since, FrameSink sink) {
-        return new ChannelSubscription(channel, since, sink, frames, scheduler);
+        return new ChannelSubscription(channel, since, sink, frames, scheduler, metrics);
     }
 
     /**

@@ -1,0 +1,77 @@
+package io.herald.dispatcher.restore;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.redis.RedisKeys;
+import io.herald.core.redis.Retention;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The restore script ({@code restore.lua}): writes records into a channel's log in position order, below the
+ * log's top if need be, without publishing. See the script's header for the merge.
+ */
+final class RestoreScript {
+
+    static final String SOURCE = load();
+    static final String SHA = sha1(SOURCE);
+
+    private RestoreScript() {
+    }
+
+    static RedisFuture<List<Object>> restore(RedisAsyncCommands<String, String> redis, ChannelName channel,
+            int partition, Retention retention, boolean dryRun, List<RestoreRecord> records) {
+        String[] keys = {RedisKeys.log(channel), RedisKeys.meta(channel)};
+        List<String> args = new ArrayList<>(5 + records.size() * 4);
+        args.add(Integer.toString(partition));
+        args.add(Integer.toString(retention.maxLen()));
+        args.add(Long.toString(retention.ttl().toSeconds()));
+        args.add(Long.toString(Math.max(retention.ttl().toSeconds(), retention.metaTtl().toSeconds())));
+        args.add(dryRun ? "1" : "0");
+        for (RestoreRecord record : records) {
+            args.add(Long.toString(record.offset()));
+            args.add(record.prev().toString());
+            args.add(record.prevKnown() ? "1" : "0");
+            args.add(record.envelopeJson());
+        }
+        return redis.evalsha(SHA, ScriptOutputType.MULTI, keys, args.toArray(String[]::new));
+    }
+
+    /** What the script did with one channel's records. */
+    record Result(boolean partitionMismatch, long written, long present, long repaired, long trimmed, String metaPartition) {
+
+        static Result of(List<Object> reply) {
+            long status = (Long) reply.get(0);
+            return new Result(status == 2, (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3),
+                    (Long) reply.get(4), status == 2 ? (String) reply.get(5) : null);
+        }
+    }
+
+    private static String load() {
+        try (InputStream in = RestoreScript.class.getResourceAsStream("restore.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("restore.lua is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

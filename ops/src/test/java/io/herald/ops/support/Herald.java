@@ -1,0 +1,228 @@
+package io.herald.ops.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.herald.core.channel.ChannelName;
+import io.herald.core.kafka.Topics;
+import io.herald.core.redis.RedisKeys;
+import io.herald.dispatcher.DispatcherApplication;
+import io.herald.edge.EdgeApplication;
+import io.herald.testkit.auth.TestTokens;
+import io.herald.testkit.kafka.KafkaBroker;
+import io.herald.testkit.redis.RedisServer;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * A whole Herald in this JVM for heraldctl's tests: the dispatcher and one edge, started as their {@code main}s
+ * start them, on a real broker (a topic of its own) and a real redis-server; plus a producer, an admin client and
+ * a Redis connection to feed them and look at the result.
+ */
+public final class Herald implements AutoCloseable {
+
+    public static final int PARTITIONS = 3;
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    private static final TestTokens TOKENS = new TestTokens(TestTokens.SECRET);
+
+    public final String topic;
+    public final String group;
+    public final KafkaBroker kafka;
+    public final RedisServer redisServer;
+    public final ConfigurableApplicationContext dispatcher;
+    public final ConfigurableApplicationContext edge;
+    public final KafkaProducer<byte[], byte[]> producer;
+    public final Admin admin;
+    public final RedisClient redisClient;
+    public final StatefulRedisConnection<String, String> redis;
+
+    private Herald(String name, KafkaBroker kafka, RedisServer redisServer) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        this.topic = name + "." + suffix;
+        this.group = name + "-group-" + suffix;
+        this.kafka = kafka;
+        this.redisServer = redisServer;
+        kafka.createTopic(topic, PARTITIONS);
+        kafka.createTopic(Topics.deadLetters(topic), PARTITIONS);
+        this.dispatcher = DispatcherApplication.builder().run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--spring.data.redis.url=" + redisServer.url(),
+                "--herald.kafka.topic=" + topic,
+                "--herald.kafka.partitions=" + PARTITIONS,
+                "--herald.dispatcher.group-id=" + group,
+                "--herald.dispatcher.backoff.initial=50ms",
+                "--herald.dispatcher.backoff.max=500ms",
+                "--herald.dispatcher.admin.token=" + ADMIN_TOKEN,
+                "--herald.dispatcher.lag.refresh=300ms",
+                "--spring.kafka.listener.poll-timeout=200ms");
+        this.edge = new SpringApplicationBuilder(EdgeApplication.class).properties("spring.config.name=edge").run(
+                "--server.port=0",
+                "--spring.data.redis.url=" + redisServer.url(),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--herald.kafka.topic=" + topic,
+                "--herald.edge.drain.period=100ms",
+                "--herald.edge.auth.hs256-secret=" + TestTokens.SECRET,
+                "--herald.edge.health.canary.interval=200ms",
+                "--herald.edge.outbound.max-bytes=65536");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        this.redisClient = RedisClient.create(redisServer.url());
+        this.redis = redisClient.connect();
+    }
+
+    public static Herald start(String name, KafkaBroker kafka, RedisServer redis) {
+        return new Herald(name, kafka, redis);
+    }
+
+    /** heraldctl pointed at this deployment. */
+    public Cli cli() {
+        return new Cli(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--redis-url", redisServer.url(),
+                "--topic", topic, "--group", group, "--timeout", "10s"));
+    }
+
+    public String dispatcherUrl() {
+        return "http://127.0.0.1:" + port(dispatcher);
+    }
+
+    public String edgeUrl() {
+        return "http://127.0.0.1:" + port(edge);
+    }
+
+    /** The edge's WebSocket URL with a token for every {@code user:} and {@code topic:} channel. */
+    public URI ws() {
+        String token = TOKENS.token("heraldctl-tester", "user:*", "topic:*");
+        return URI.create("ws://127.0.0.1:" + port(edge) + "/ws?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    /** A valid envelope in canonical form. */
+    public static String envelope(String id, String channel, int n) {
+        return "{\"id\":\"" + id + "\",\"channel\":\"" + channel + "\",\"type\":\"test.event\",\"data\":{\"n\":" + n
+                + "},\"createdAt\":" + System.currentTimeMillis() + ",\"expiresAt\":null}";
+    }
+
+    /** Produces {@code count} notifications to the channel and waits for Kafka's acknowledgements. */
+    public List<RecordMetadata> publish(String channel, int from, int count) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int n = from; n < from + count; n++) {
+            records.add(record(channel, envelope(channel.replace(':', '-') + "-" + n + "-" + UUID.randomUUID(), channel, n)));
+        }
+        return send(records);
+    }
+
+    public ProducerRecord<byte[], byte[]> record(String key, String value) {
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public List<RecordMetadata> send(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> sends = records.stream().map(producer::send).toList();
+        producer.flush();
+        return sends.stream().map(Herald::get).toList();
+    }
+
+    public List<StreamMessage<String, String>> log(String channel) {
+        return redis.sync().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
+    }
+
+    public Map<String, String> meta(String channel) {
+        return redis.sync().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
+    }
+
+    public Map<TopicPartition, Long> committed() {
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions()) {
+            OffsetAndMetadata offset = committed.get(partition);
+            offsets.put(partition, offset == null ? 0 : offset.offset());
+        }
+        return offsets;
+    }
+
+    public Map<TopicPartition, Long> endOffsets() {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions().forEach(partition -> request.put(partition, OffsetSpec.latest()));
+        return get(admin.listOffsets(request).all()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private List<TopicPartition> partitions() {
+        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+    }
+
+    /** Waits until the dispatcher group has committed everything on the topic. */
+    public void awaitApplied() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed().equals(endOffsets()));
+    }
+
+    public MessageListenerContainer dispatcherListener() {
+        return dispatcher.getBean("notificationsListenerContainer", MessageListenerContainer.class);
+    }
+
+    public MeterRegistry edgeMeters() {
+        return edge.getBean(MeterRegistry.class);
+    }
+
+    public double edgeCounter(String name, String... tags) {
+        var search = edgeMeters().find(name).tags(tags);
+        return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    public static <T> T get(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        edge.close();
+        dispatcher.close();
+        producer.close();
+        admin.close();
+        redis.close();
+        redisClient.shutdown();
+    }
+}
