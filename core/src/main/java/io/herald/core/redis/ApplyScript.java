@@ -6,13 +6,6 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -24,8 +17,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ApplyScript {
 
-    public static final String SOURCE = load();
-    public static final String SHA = sha1(SOURCE);
+    private static final LuaScript SCRIPT = LuaScript.fromResource(ApplyScript.class, "apply.lua");
+    public static final String SOURCE = SCRIPT.source();
+    public static final String SHA = SCRIPT.sha();
 
     private final boolean sharded;
 
@@ -75,24 +69,5 @@ public final class ApplyScript {
             cause = cause.getCause();
         }
         return false;
-    }
-
-    private static String load() {
-        try (InputStream in = ApplyScript.class.getResourceAsStream("apply.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("apply.lua is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String source) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,19 +1,13 @@
 package io.herald.dispatcher.restore;
 
 import io.herald.core.channel.ChannelName;
+import io.herald.core.redis.LuaScript;
 import io.herald.core.redis.RedisKeys;
 import io.herald.core.redis.Retention;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -22,8 +16,9 @@ import java.util.List;
  */
 final class RestoreScript {
 
-    static final String SOURCE = load();
-    static final String SHA = sha1(SOURCE);
+    private static final LuaScript SCRIPT = LuaScript.fromResource(RestoreScript.class, "restore.lua");
+    static final String SOURCE = SCRIPT.source();
+    static final String SHA = SCRIPT.sha();
 
     private RestoreScript() {
     }
@@ -53,25 +48,6 @@ final class RestoreScript {
             long status = (Long) reply.get(0);
             return new Result(status == 2, (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3),
                     (Long) reply.get(4), status == 2 ? (String) reply.get(5) : null);
-        }
-    }
-
-    private static String load() {
-        try (InputStream in = RestoreScript.class.getResourceAsStream("restore.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("restore.lua is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String source) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
