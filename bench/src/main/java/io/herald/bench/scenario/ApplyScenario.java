@@ -1,0 +1,163 @@
+package io.herald.bench.scenario;
+
+import io.herald.bench.cli.Options;
+import io.herald.bench.measure.HostLoad;
+import io.herald.bench.measure.ProcStats;
+import io.herald.bench.publish.BenchEnvelopes;
+import io.herald.bench.report.Result;
+import io.herald.core.channel.ChannelName;
+import io.herald.core.redis.ApplyResult;
+import io.herald.core.redis.ApplyScript;
+import io.herald.core.redis.Retention;
+import io.herald.dispatcher.apply.ApplyCommand;
+import io.herald.dispatcher.apply.BatchApplier;
+import io.herald.dispatcher.apply.BatchOutcome;
+import io.herald.dispatcher.redis.RedisConnections;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The dispatcher's batch apply against a real redis-server: {@code --threads} loops (the dispatcher's listener
+ * threads; it runs one unless {@code spring.kafka.listener.concurrency} says otherwise), each handing batches of
+ * {@code --batch} records (max-poll-records, default 500) to the dispatcher's own {@link BatchApplier}, for
+ * {@code --seconds}. Then {@code redis-benchmark} runs the same script by EVALSHA ({@code --rb-clients} connections,
+ * {@code --rb-pipeline} deep) for the ratio the issue asks for.
+ *
+ * <p>Records go round {@code --channels} channels with growing offsets, so every one is APPLIED (XADD, HSET, two
+ * EXPIREs, PUBLISH), never a cheap duplicate. redis-benchmark can only draw random numbers, so its keys and offsets
+ * are random in a large key space: nearly every call hits a new channel and is applied too.
+ */
+public final class ApplyScenario {
+
+    private ApplyScenario() {
+    }
+
+    public static Result run(Options options) throws Exception {
+        String url = options.string("redis", "redis://127.0.0.1:6390");
+        int batch = options.integer("batch", 500);
+        int threads = options.integer("threads", 1);
+        double seconds = options.decimal("seconds", 10);
+        int channelCount = options.integer("channels", 10_000);
+        long redisPid = options.longValue("redis-pid", 0);
+        boolean redisBenchmark = !options.string("redis-benchmark", "true").equals("false");
+        Result result = new Result().put("scenario", "apply").put("label", options.string("label", ""))
+                .put("batch", batch).put("threads", threads).put("channels", channelCount)
+                .put("quietHost", options.string("quiet-host", "")).put("load1Before", HostLoad.loadAverage());
+
+        RedisClient client = RedisClient.create();
+        try (RedisConnections connections = new RedisConnections(client, RedisURI.create(url))) {
+            BatchApplier applier = new BatchApplier(connections, new ApplyScript(false), Duration.ofSeconds(30));
+            if (applier.loadScript() != null) {
+                throw new IllegalStateException("cannot load the apply script into " + url);
+            }
+            String runId = "a" + Long.toString(System.currentTimeMillis(), 36);
+            BenchEnvelopes envelopes = new BenchEnvelopes(runId, options.integer("body-bytes", 64));
+            List<ChannelName> channels = new ArrayList<>();
+            for (int i = 0; i < channelCount; i++) {
+                channels.add(ChannelName.parse("user:" + runId + "-" + i));
+            }
+            AtomicLong applied = new AtomicLong();
+            AtomicLong other = new AtomicLong();
+            AtomicLong failedBatches = new AtomicLong();
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            ProcStats redisBefore = ProcStats.of(redisPid);
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> loops = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                loops.add(pool.submit(() -> {
+                    // a thread owns the channels t, t + threads, ... (a partition's), so offsets grow per channel
+                    long offset = 1;
+                    long n = 0;
+                    List<ApplyCommand> commands = new ArrayList<>(batch);
+                    while (System.nanoTime() < deadline) {
+                        commands.clear();
+                        for (int i = 0; i < batch; i++, n++) {
+                            ChannelName channel = channelCount > 0
+                                    ? channels.get((int) ((thread + n * threads) % channelCount))
+                                    : ChannelName.parse("user:" + runId + "-" + thread + "-" + n);
+                            commands.add(new ApplyCommand(channel, offset++, thread,
+                                    envelopes.json(channel.value(), n, 0), Retention.DEFAULT));
+                        }
+                        BatchOutcome outcome = applier.apply(commands);
+                        if (!outcome.succeeded()) {
+                            failedBatches.incrementAndGet();
+                        }
+                        for (ApplyResult r : outcome.results()) {
+                            if (r != null && r.outcome() == ApplyResult.Outcome.APPLIED) {
+                                applied.incrementAndGet();
+                            } else {
+                                other.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> loop : loops) {
+                loop.get();
+            }
+            pool.shutdown();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            ProcStats redisAfter = ProcStats.of(redisPid);
+            result.put("applied", applied.get()).put("notApplied", other.get()).put("failedBatches", failedBatches.get())
+                    .put("seconds", elapsed).put("appliesPerSec", Math.round(applied.get() / elapsed));
+            if (redisBefore != null && redisAfter != null) {
+                result.put("redisCpuPct", Math.round((redisAfter.cpuTicks() - redisBefore.cpuTicks()) * 100.0
+                        / ProcStats.TICKS_PER_SECOND / elapsed));
+            }
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        if (redisBenchmark) {
+            URI uri = URI.create(url);
+            double rps = redisBenchmark(uri.getPort(), options.integer("rb-requests", 500_000),
+                    options.integer("rb-clients", 50), options.integer("rb-pipeline", 16), options.integer("body-bytes", 64));
+            result.put("redisBenchmarkPerSec", Math.round(rps))
+                    .put("ratioToRedisBenchmark", ((Long) result.get("appliesPerSec")) / rps);
+        }
+        Path out = Path.of(options.string("out", "bench/target/results"));
+        options.checkAllUsed();
+        System.out.println("apply:");
+        result.print(System.out);
+        result.append(out, "apply");
+        return result;
+    }
+
+    /** Requests per second redis-benchmark reaches calling the apply script by EVALSHA. */
+    static double redisBenchmark(int port, int requests, int clients, int pipeline, int bodyBytes)
+            throws IOException, InterruptedException {
+        String envelope = new BenchEnvelopes("rb", bodyBytes).json("user:rb", 0, 0);
+        List<String> command = List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-n", Integer.toString(requests), "-c", Integer.toString(clients), "-P", Integer.toString(pipeline),
+                "-r", "1000000000", "--csv",
+                "EVALSHA", ApplyScript.SHA, "2", "herald:{user:__rand_int__}:log", "herald:{user:__rand_int__}:meta",
+                "__rand_int__", envelope, "0", "1000", "86400", "herald:{user:__rand_int__}", "PUBLISH", "604800");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("redis-benchmark failed: " + out);
+        }
+        // --csv: a header line, then "EVALSHA <the command, quotes and all>","<rps>", and six latency columns
+        for (String line : out.split("\n")) {
+            if (line.startsWith("\"EVALSHA")) {
+                String[] cells = line.split("\",\"");
+                return Double.parseDouble(cells[cells.length - 7].replace("\"", ""));
+            }
+        }
+        throw new IOException("no result in redis-benchmark's output: " + out);
+    }
+}

@@ -1,0 +1,51 @@
+package io.herald.bench.scenario;
+
+import io.herald.bench.cli.Options;
+import io.herald.bench.client.BenchClient;
+import io.herald.bench.publish.Pacer;
+import io.herald.bench.publish.Publisher;
+import io.herald.bench.report.Result;
+import java.util.List;
+
+/**
+ * Fan-out: connect {@code --clients}, publish {@code --rate} x {@code --seconds} messages at a fixed rate, wait for
+ * them to arrive, report latency, deliveries per second, loss and duplicates, server memory and CPU.
+ */
+public final class FanoutScenario {
+
+    private FanoutScenario() {
+    }
+
+    public static Result run(Options options) throws Exception {
+        try (Run run = new Run("fanout", options)) {
+            double rate = options.decimal("rate", 100);
+            long messages = Math.round(rate * options.decimal("seconds", 10));
+            run.result.put("rate", rate).put("messages", messages);
+            run.awaitQuietHost();
+            List<BenchClient> live = run.connectAll();
+            Thread.sleep(1000);
+            run.serverMemory("server");
+            long expected = 0;
+            for (BenchClient c : live) {
+                expected += c.receipts().expectedBetween(0, messages);
+            }
+            long expectedTotal = expected;
+            try (Publisher publisher = run.target.publisher(run.bodyBytes)) {
+                publisher.prepare();
+                run.startMeasuring();
+                Pacer.Run pub = Pacer.run(publisher, rate, messages, 0, run.target::channelOfSeq);
+                String how = run.drain(() -> run.deliveries.delivered() >= expectedTotal, pub.endMicros());
+                run.stopMeasuring();
+                long delivered = run.deliveries.delivered();
+                double seconds = Math.max(1, run.deliveries.lastMicros() - pub.startMicros()) / 1e6;
+                run.result.put("pubRate", pub.actualRate()).put("pubErrors", pub.errors())
+                        .put("expected", expectedTotal).put("delivered", delivered)
+                        .put("lost", expectedTotal - delivered).put("dups", run.deliveries.duplicates())
+                        .put("misrouted", run.deliveries.misrouted()).put("problems", run.problems())
+                        .put("deliveriesPerSec", Math.round(delivered / seconds)).put("drain", how)
+                        .latencies(run.deliveries.takeLatencies());
+            }
+            return run.finish();
+        }
+    }
+}
