@@ -29,4 +29,12 @@ public final class ConnectionProperties {
     @ConfigurationProperties("herald.kafka")
     public record Topic(@DefaultValue("herald.notifications") String topic) {
     }
+
+    /**
+     * {@code herald.envelope.max-data-bytes} (default 65536), shared by every service: the edge decodes records it
+     * reads from Kafka with the dispatcher's limit, so it skips exactly the records the dispatcher dead-letters.
+     */
+    @ConfigurationProperties("herald.envelope")
+    public record Envelope(@DefaultValue("65536") int maxDataBytes) {
+    }
 }

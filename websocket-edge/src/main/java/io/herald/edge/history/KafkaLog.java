@@ -39,9 +39,10 @@ public class KafkaLog {
     private final long scanBudget;
     private final Duration timeout;
 
-    public KafkaLog(ConnectionProperties.Kafka kafka, ConnectionProperties.Topic topic, EdgeProperties edge) {
+    public KafkaLog(ConnectionProperties.Kafka kafka, ConnectionProperties.Topic topic,
+            ConnectionProperties.Envelope envelope, EdgeProperties edge) {
         this.topic = topic.topic();
-        this.decoder = new RecordDecoder(new EnvelopeCodec(EnvelopeLimits.DEFAULTS));
+        this.decoder = new RecordDecoder(new EnvelopeCodec(new EnvelopeLimits(envelope.maxDataBytes())));
         this.scanBudget = edge.recovery().kafkaScanBudget();
         this.timeout = edge.recovery().kafkaTimeout();
         Properties props = new Properties();
