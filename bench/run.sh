@@ -17,6 +17,7 @@
 #   OUT=<dir>       raw results (default docs/perf/data): results.jsonl and one CSV per scenario
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
 #   SWEEP_RATES="10 25 50 100 150 200"   message rates of the latency-against-load sweep (1,000 clients)
+#   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
@@ -38,6 +39,7 @@ PEER_A_PORT=${PEER_A_PORT:-18091}
 PEER_B_PORT=${PEER_B_PORT:-18092}
 KAFKA_PORT=${KAFKA_PORT:-19092}
 SWEEP_RATES=${SWEEP_RATES:-10 25 50 100 150 200}
+FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-user broadcast}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 VARIANT=${VARIANT:-}
 EDGE_JAR=${EDGE_JAR:-$root/websocket-edge/target/herald-websocket-edge-0.1.0-SNAPSHOT-exec.jar}
@@ -91,14 +93,14 @@ redis_start() {
 redis_stop() { [ -f "$WORK/run/redis.pid" ] && stop_pid redis; return 0; }
 redis_flush() { redis-cli -p "$REDIS_PORT" flushall >/dev/null; }
 
-# The edge as it ships (-exec.jar, Tomcat), authentication off (the generator names each client with ?user=),
-# a 1 GiB heap, and Tomcat allowed more than its default 8,192 connections.
+# The edge as it ships (-exec.jar, Jetty), authentication off (the generator names each client with ?user=) and
+# a 1 GiB heap.
 edge_start() {
   edge_stop
   # shellcheck disable=SC2086
   taskset -c "$SERVER_CPU" java -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 --server.port="$EDGE_PORT" \
     --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
-    --herald.edge.auth.enabled=false --server.tomcat.max-connections=30000 --server.tomcat.accept-count=2000 \
+    --herald.edge.auth.enabled=false \
     --logging.level.root=WARN $EDGE_ARGS "$@" >"$WORK/run/edge.log" 2>&1 &
   echo $! >"$WORK/run/edge.pid"
   wait_port "$EDGE_PORT" || { log "edge did not start"; tail -20 "$WORK/run/edge.log"; return 1; }
@@ -176,16 +178,20 @@ fanout_run() {
 
 step_fanout() {
   for r in $(seq "$RUNS"); do
-    log "fan-out, per-user channels: 5,000 clients x 1,000 msg/s (run $r/$RUNS)"
-    fanout_run herald user-5000x1000 --channels user --clients 5000 --rate 1000 --seconds 10 --drain 15
-    # the peers have no per-user channels: the same publish rate reaches every client (their only way)
-    for who in $PEER_TARGETS; do
-      fanout_run "$who" user-5000x1000 --channels broadcast --clients 5000 --rate 1000 --seconds 10 --drain 15
-    done
-    log "fan-out, one broadcast channel: 2,000 clients x 100 msg/s (run $r/$RUNS)"
-    for who in herald $PEER_TARGETS; do
-      fanout_run "$who" broadcast-2000x100 --channels broadcast --clients 2000 --rate 100 --seconds 10 --drain 15
-    done
+    if [[ " $FANOUT_SCENARIOS " == *" user "* ]]; then
+      log "fan-out, per-user channels: 5,000 clients x 1,000 msg/s (run $r/$RUNS)"
+      fanout_run herald user-5000x1000 --channels user --clients 5000 --rate 1000 --seconds 10 --drain 15
+      # the peers have no per-user channels: the same publish rate reaches every client (their only way)
+      for who in $PEER_TARGETS; do
+        fanout_run "$who" user-5000x1000 --channels broadcast --clients 5000 --rate 1000 --seconds 10 --drain 15
+      done
+    fi
+    if [[ " $FANOUT_SCENARIOS " == *" broadcast "* ]]; then
+      log "fan-out, one broadcast channel: 2,000 clients x 100 msg/s (run $r/$RUNS)"
+      for who in herald $PEER_TARGETS; do
+        fanout_run "$who" broadcast-2000x100 --channels broadcast --clients 2000 --rate 100 --seconds 10 --drain 15
+      done
+    fi
   done
 }
 

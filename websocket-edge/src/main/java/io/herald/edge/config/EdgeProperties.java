@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param nodeId         this node's name in {@code welcome} frames and logs (default: a random {@code edge-xxxxxx})
  * @param outbound       each session's outbound buffer
+ * @param fanOut         how live messages from the node's pub/sub connection reach its sessions
  * @param recovery       how subscriptions catch up from the Redis log and, beyond it, from Kafka
  * @param limits         protections against hostile or broken clients
  * @param drain          how the node sheds its sessions on shutdown
@@ -26,6 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record EdgeProperties(
         @DefaultValue("") String nodeId,
         @DefaultValue Outbound outbound,
+        @DefaultValue FanOut fanOut,
         @DefaultValue Recovery recovery,
         @DefaultValue Limits limits,
         @DefaultValue Drain drain,
@@ -42,10 +44,20 @@ public record EdgeProperties(
 
     /**
      * @param maxBytes frames queued for one session beyond which it is closed with 4008 (default 1 MiB, counted
-     *                 in UTF-16 characters)
+     *                 in UTF-8 bytes)
      * @param maxDelay how long one frame may wait for the client to take it before 4008 (default 10 s)
      */
     public record Outbound(@DefaultValue("1048576") long maxBytes, @DefaultValue("10s") Duration maxDelay) {
+    }
+
+    /**
+     * @param maxQueued messages received from pub/sub and not yet handed to sessions, beyond which new ones are
+     *                  dropped (default 65536); subscriptions notice the hole by {@code prev} and read it back from
+     *                  the log, so a node that falls this far behind loses nothing but time
+     * @param maxBatch  messages handed to sessions in one pass (default 256); under load each session then gets
+     *                  several frames in one socket write instead of one write per frame
+     */
+    public record FanOut(@DefaultValue("65536") int maxQueued, @DefaultValue("256") int maxBatch) {
     }
 
     /**

@@ -3,17 +3,22 @@ package io.herald.edge.config;
 import io.herald.edge.session.EdgeWebSocketHandler;
 import io.herald.edge.session.HandshakeAuthenticator;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Mounts protocol v1 on {@code /ws} behind the token check, sizes the container's per-session buffers, and
@@ -38,8 +43,27 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         // no patterns: same origin only; clients that send no Origin (not browsers) are not affected
-        registry.addHandler(handler, "/ws").addInterceptors(authenticator)
+        registry.addHandler(handler, "/ws").setHandshakeHandler(new UncompressedHandshakeHandler())
+                .addInterceptors(authenticator)
                 .setAllowedOriginPatterns(properties.allowedOrigins().toArray(String[]::new));
+    }
+
+    /**
+     * Upgrades through the container's standard (JSR-356) API, whose session unwraps to Jetty's core session that
+     * {@code Outbound} writes shared frames to, and negotiates no extension: permessage-deflate would compress every
+     * frame again for every session (the frame is encoded once for all of them) and keep a compressor per connection.
+     */
+    private static final class UncompressedHandshakeHandler extends DefaultHandshakeHandler {
+
+        UncompressedHandshakeHandler() {
+            super(new StandardWebSocketUpgradeStrategy());
+        }
+
+        @Override
+        protected List<WebSocketExtension> filterRequestedExtensions(ServerHttpRequest request,
+                List<WebSocketExtension> requested, List<WebSocketExtension> supported) {
+            return List.of();
+        }
     }
 
     /**
@@ -52,6 +76,9 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(properties.limits().maxFrameBytes());
         container.setMaxBinaryMessageBufferSize(1024);
+        // the heartbeat decides when a silent peer is dead (4000); the container's idle timeout only backs it up
+        container.setMaxSessionIdleTimeout(
+                properties.heartbeat().timeout().plus(properties.heartbeat().interval()).toMillis());
         return container;
     }
 

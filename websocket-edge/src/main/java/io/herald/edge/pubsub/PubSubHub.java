@@ -3,8 +3,10 @@ package io.herald.edge.pubsub;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.redis.LiveMessage;
 import io.herald.core.redis.RedisKeys;
+import io.herald.edge.config.EdgeProperties;
 import io.herald.edge.subscription.ChannelSubscription;
 import io.herald.edge.subscription.Frames;
+import io.herald.edge.subscription.TextFrame;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -13,8 +15,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * The node's single Redis pub/sub connection. Channels are subscribed while at least one local subscription
  * wants them (reference counted) and a subscription is handed live messages only once the node's SUBSCRIBE
- * is confirmed. Each message is framed once and the same frame goes to every local subscriber. A message
+ * is confirmed. The connection's thread only queues what it receives; {@link FanOut}'s thread parses, frames and
+ * encodes each message once and the same bytes go to every local subscriber, in batches under load. A message
  * flagged as an operator's replay goes to every local subscriber as a replay frame, outside the ordering checks.
  *
  * <p>Lettuce reconnects a dropped connection and subscribes again by itself; when a channel's subscription is
@@ -36,7 +42,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Meters: {@code herald.edge.pubsub.messages} (messages received), {@code herald.edge.pubsub.resubscribes}
  * (channel subscriptions confirmed again after a reconnect), {@code herald.edge.pubsub.reconnects} (times the
- * connection itself was re-established).
+ * connection itself was re-established), {@code herald.edge.pubsub.dropped} (messages dropped because the fan-out
+ * was {@code herald.edge.fan-out.max-queued} behind; read back from the log), {@code herald.edge.fanout.queued}
+ * (messages waiting for the fan-out thread).
  */
 @Component
 public class PubSubHub implements DisposableBean {
@@ -45,17 +53,22 @@ public class PubSubHub implements DisposableBean {
 
     private final StatefulRedisPubSubConnection<String, String> connection;
     private final Frames frames;
+    private final FanOut<Received> fanOut;
     private final ConcurrentHashMap<ChannelName, Entry> entries = new ConcurrentHashMap<>();
-    private final Counter received;
+    private final Counter messages;
     private final Counter resubscribed;
     private final Counter reconnected;
     private volatile String canaryChannel;
     private volatile Consumer<String> canaryListener;
     private volatile boolean closing;
 
-    public PubSubHub(RedisClient client, Frames frames, MeterRegistry meters) {
+    public PubSubHub(RedisClient client, Frames frames, EdgeProperties properties, MeterRegistry meters) {
         this.frames = frames;
-        this.received = meters.counter("herald.edge.pubsub.messages");
+        Counter dropped = meters.counter("herald.edge.pubsub.dropped");
+        this.fanOut = new FanOut<>("herald-fan-out", properties.fanOut().maxQueued(), properties.fanOut().maxBatch(),
+                this::deliver, dropped::increment);
+        meters.gauge("herald.edge.fanout.queued", fanOut, FanOut::queued);
+        this.messages = meters.counter("herald.edge.pubsub.messages");
         this.resubscribed = meters.counter("herald.edge.pubsub.resubscribes");
         this.reconnected = meters.counter("herald.edge.pubsub.reconnects");
         this.connection = client.connectPubSub();
@@ -137,6 +150,15 @@ public class PubSubHub implements DisposableBean {
         return entries.keySet();
     }
 
+    /**
+     * How many live messages of the channel this connection has received so far (-1 when the node does not watch
+     * it): the tail check only suspects a loss on a channel from which nothing arrived during a whole period.
+     */
+    public long received(ChannelName channel) {
+        Entry entry = entries.get(channel);
+        return entry == null ? -1 : entry.received;
+    }
+
     public Collection<ChannelSubscription> subscribers(ChannelName channel) {
         Entry entry = entries.get(channel);
         return entry == null ? List.of() : entry.subscribers;
@@ -155,31 +177,56 @@ public class PubSubHub implements DisposableBean {
             canaryListener.accept(payload);
             return;
         }
-        ChannelName channel = RedisKeys.channelOfPubsub(pubsubChannel);
-        Entry entry = channel == null ? null : entries.get(channel);
-        if (entry == null) {
-            return;
-        }
-        LiveMessage message;
-        try {
-            message = LiveMessage.parse(payload);
-        } catch (IllegalArgumentException e) {
-            log.warn("dropping malformed pub/sub payload channel={} error=\"{}\"", channel, e.getMessage());
-            return;
-        }
-        received.increment();
-        if (message.replay()) {
-            String frame = frames.replay(channel, message);
-            for (ChannelSubscription subscription : entry.subscribers) {
-                subscription.onReplay(frame);
+        fanOut.offer(new Received(pubsubChannel, payload));
+    }
+
+    /** A message as the connection's thread received it; parsed on the fan-out thread. */
+    private record Received(String pubsubChannel, String payload) {
+    }
+
+    /** One live message ready for delivery: parsed, framed and encoded once. */
+    private record Live(LiveMessage message, TextFrame frame, long createdAt) {
+    }
+
+    /**
+     * Hands a batch to the subscriptions, channel by channel in the order received: each subscription queues all of
+     * its channel's messages of the batch, then writes them at once.
+     */
+    private void deliver(List<Received> batch) {
+        Map<Entry, List<Live>> byChannel = new LinkedHashMap<>();
+        for (Received received : batch) {
+            ChannelName channel = RedisKeys.channelOfPubsub(received.pubsubChannel());
+            Entry entry = channel == null ? null : entries.get(channel);
+            if (entry == null) {
+                continue;
             }
-            return;
+            LiveMessage message;
+            try {
+                message = LiveMessage.parse(received.payload());
+            } catch (IllegalArgumentException e) {
+                log.warn("dropping malformed pub/sub payload channel={} error=\"{}\"", channel, e.getMessage());
+                continue;
+            }
+            messages.increment();
+            if (message.replay()) {
+                TextFrame frame = TextFrame.of(frames.replay(channel, message));
+                for (ChannelSubscription subscription : entry.subscribers) {
+                    subscription.onReplay(frame);
+                }
+                continue;
+            }
+            entry.received++; // only the fan-out thread writes it
+            byChannel.computeIfAbsent(entry, e -> new ArrayList<>()).add(new Live(message,
+                    TextFrame.of(frames.message(channel, message)), EnvelopeTime.createdAt(message.envelopeJson())));
         }
-        String frame = frames.message(channel, message);
-        long createdAt = EnvelopeTime.createdAt(message.envelopeJson());
-        for (ChannelSubscription subscription : entry.subscribers) {
-            subscription.onLive(message, frame, createdAt);
-        }
+        byChannel.forEach((entry, live) -> {
+            for (ChannelSubscription subscription : entry.subscribers) {
+                for (Live next : live) {
+                    subscription.onLive(next.message(), next.frame(), next.createdAt());
+                }
+                subscription.flush();
+            }
+        });
     }
 
     private void onSubscribed(String pubsubChannel) {
@@ -200,12 +247,14 @@ public class PubSubHub implements DisposableBean {
     public void destroy() {
         closing = true;
         connection.close();
+        fanOut.stop();
     }
 
     private static final class Entry {
         final CompletableFuture<Void> confirmed;
         final Set<ChannelSubscription> subscribers = ConcurrentHashMap.newKeySet();
         volatile boolean confirmedOnce;
+        volatile long received;
 
         Entry(CompletableFuture<Void> confirmed) {
             this.confirmed = confirmed;

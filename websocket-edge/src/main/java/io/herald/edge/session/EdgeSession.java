@@ -5,6 +5,7 @@ import io.herald.edge.auth.Identity;
 import io.herald.edge.config.EdgeProperties;
 import io.herald.edge.subscription.ChannelSubscription;
 import io.herald.edge.subscription.FrameSink;
+import io.herald.edge.subscription.TextFrame;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -77,8 +78,18 @@ public final class EdgeSession implements FrameSink, Connection {
     }
 
     @Override
-    public boolean send(String frame) {
+    public boolean send(TextFrame frame) {
         return outbound.send(frame);
+    }
+
+    @Override
+    public boolean offer(TextFrame frame) {
+        return outbound.offer(frame);
+    }
+
+    @Override
+    public void flush() {
+        outbound.flush();
     }
 
     @Override
@@ -114,7 +125,7 @@ public final class EdgeSession implements FrameSink, Connection {
 
     @Override
     public long queued() {
-        return outbound.queuedChars();
+        return outbound.queuedBytes();
     }
 
     /**

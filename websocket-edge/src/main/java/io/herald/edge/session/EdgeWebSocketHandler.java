@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -41,8 +43,6 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 public class EdgeWebSocketHandler extends TextWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeWebSocketHandler.class);
-    /** Tomcat's per-session limit on blocking sends (pings, close frames); its default is 20 s. */
-    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
     private final ClientFrameParser parser;
     private final ServerFrames frames;
@@ -66,13 +66,13 @@ public class EdgeWebSocketHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) {
-        Session nativeSocket = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
-        nativeSocket.getUserProperties().put(BLOCKING_SEND_TIMEOUT, properties.outbound().maxDelay().toMillis());
+        CoreSession core = ((JakartaWebSocketSession) ((NativeWebSocketSession) socket)
+                .getNativeSession(Session.class)).getCoreSession();
         Identity identity = (Identity) socket.getAttributes().get(HandshakeAuthenticator.IDENTITY);
         String id = UUID.randomUUID().toString();
         EdgeSession[] holder = new EdgeSession[1];
-        Outbound outbound = new Outbound(nativeSocket, properties.outbound().maxBytes(),
-                properties.outbound().maxDelay().toNanos(), reason -> onSlow(holder[0], reason), registry.io());
+        Outbound outbound = new Outbound(core, properties.outbound().maxBytes(),
+                properties.outbound().maxDelay().toNanos(), reason -> onSlow(holder[0], reason));
         EdgeSession session = new EdgeSession(id, socket, outbound, identity, registry, properties, System.nanoTime());
         holder[0] = session;
         bySocket.put(socket.getId(), session);

@@ -1,53 +1,62 @@
 package io.herald.edge.session;
 
-import jakarta.websocket.SendResult;
-import jakarta.websocket.Session;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import io.herald.edge.subscription.TextFrame;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.Iterator;
 import java.util.function.Consumer;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * One session's outbound frames: a bounded queue drained by asynchronous writes, one in flight at a time.
- * Whoever produces a frame (a pub/sub thread fanning out, a catch-up thread replaying) only enqueues, so a
- * client that reads slowly never blocks anybody else. Past {@code maxChars} queued, or when one write has
- * waited longer than {@code maxDelayNanos}, the session is reported as slow and stops accepting frames; the
- * caller closes it with 4008 and the client resumes from its last ID, losing nothing.
+ * One session's outbound frames: a bounded queue drained by asynchronous writes, one write in flight at a time.
+ * Whoever produces a frame (the fan-out thread, a catch-up thread replaying) only enqueues, so a client that reads
+ * slowly never blocks anybody else. Past {@code maxBytes} queued, or when one write has waited longer than
+ * {@code maxDelayNanos}, the session is reported as slow and stops accepting frames; the caller closes it with
+ * 4008 and the client resumes from its last ID, losing nothing.
+ *
+ * <p>Frames go straight to Jetty's core session over the {@link TextFrame}'s shared bytes: a message fanned out to
+ * thousands of sessions is encoded once, not once per session. One write takes every frame queued by then (up to
+ * {@link #MAX_FRAMES_PER_WRITE}), batched by Jetty into a single socket write. Jetty calls back on the writing
+ * thread when the socket took the frames at once (the common case), which the pump loop handles without
+ * recursion; otherwise on one of its own threads once the socket drains.
  *
  * <p>Heartbeat pings take the next write slot, so they never interleave with a half-written frame and a ping
- * stuck behind a client that does not read is caught by the same time limit. The container only sends pings
- * blocking, so they are written on {@code pinger}, never on the thread that queued a frame.
+ * stuck behind a client that does not read is caught by the same time limit.
  */
 final class Outbound {
 
-    private static final ByteBuffer PING = ByteBuffer.allocate(0);
+    /** Frames aggregated into one write; bounds the copy Jetty makes into its batch buffer. */
+    static final int MAX_FRAMES_PER_WRITE = 64;
 
-    private final Session socket;
-    private final long maxChars;
+    private final CoreSession socket;
+    private final long maxBytes;
     private final long maxDelayNanos;
     private final Consumer<String> onSlow;
-    private final Executor pinger;
+    private final Callback written = Callback.from(() -> completed(true), error -> completed(false));
+    /** The frames of the write being started; only the pump that set {@code writing} touches it. */
+    private final TextFrame[] writeBatch = new TextFrame[MAX_FRAMES_PER_WRITE];
 
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private long queuedChars;
+    private final ArrayDeque<TextFrame> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    /** Frames at the head of the queue that the write in flight carries. */
+    private int inFlight;
     private boolean writing;
     private long writeStartedNanos;
     private boolean failed;
-    /** The thread inside {@code sendText}; a completion that arrives meanwhile is handled by that thread's loop. */
+    /** The thread inside {@code sendFrame}; a completion that arrives meanwhile is handled by that thread's loop. */
     private Thread pumpThread;
     private boolean completedDuringSend;
     private boolean pingDue;
     /** Takes no more frames, but still writes what is queued (the session is being closed for a reason it should read). */
     private boolean sealed;
 
-    Outbound(Session socket, long maxChars, long maxDelayNanos, Consumer<String> onSlow, Executor pinger) {
+    Outbound(CoreSession socket, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
         this.socket = socket;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
         this.maxDelayNanos = maxDelayNanos;
         this.onSlow = onSlow;
-        this.pinger = pinger;
     }
 
     /** Sends a WebSocket ping as soon as no frame is being written. */
@@ -65,31 +74,46 @@ final class Outbound {
         pump();
     }
 
-    /** Queues a frame; returns false when the session is already failed or sealed (the frame is dropped). */
-    boolean send(String frame) {
-        String slowReason = null;
+    /** Queues a frame and starts writing; returns false when the session is failed or sealed (the frame is dropped). */
+    boolean send(TextFrame frame) {
+        return offer(frame) && flush();
+    }
+
+    /**
+     * Queues a frame without starting a write, so that several frames offered in a row leave in one write
+     * ({@link #flush} starts it); returns false when the session is failed or sealed (the frame is dropped).
+     */
+    boolean offer(TextFrame frame) {
+        String slowReason;
         synchronized (this) {
             if (failed || sealed) {
                 return false;
             }
             queue.add(frame);
-            queuedChars += frame.length();
-            if (queuedChars > maxChars) {
-                slowReason = "outbound buffer over " + maxChars + " characters";
+            queuedBytes += frame.size();
+            if (queuedBytes > maxBytes) {
+                slowReason = "outbound buffer over " + maxBytes + " bytes";
             } else if (writing && System.nanoTime() - writeStartedNanos > maxDelayNanos) {
                 slowReason = "a frame waited over " + maxDelayNanos / 1_000_000 + " ms";
-            } else if (writing) {
-                return true;
             } else {
-                writing = true;
+                return true;
             }
-            if (slowReason != null) {
-                fail();
-            }
+            fail();
         }
-        if (slowReason != null) {
-            onSlow.accept(slowReason);
-            return false;
+        onSlow.accept(slowReason);
+        return false;
+    }
+
+    /** Starts writing the queued frames unless a write is already in flight (its completion writes them). */
+    boolean flush() {
+        synchronized (this) {
+            if (failed) {
+                return false;
+            }
+            if (writing || queue.isEmpty()) {
+                return true;
+            }
+            writing = true;
         }
         pump();
         return true;
@@ -106,13 +130,19 @@ final class Outbound {
         onSlow.accept("a frame waited over " + maxDelayNanos / 1_000_000 + " ms");
     }
 
-    synchronized long queuedChars() {
-        return queuedChars;
+    synchronized long queuedBytes() {
+        return queuedBytes;
     }
 
     /** Stops accepting frames and drops the queued ones (the session is closing). */
     synchronized void shutdown() {
         fail();
+    }
+
+    /** Drops the connection without a close frame (the peer has not taken a write within the time limit). */
+    void abort() {
+        shutdown();
+        socket.abort();
     }
 
     /** Stops accepting frames; the queued ones are still written ({@link #awaitIdle} waits for them). */
@@ -123,34 +153,44 @@ final class Outbound {
     private void fail() {
         failed = true;
         queue.clear();
-        queuedChars = 0;
+        queuedBytes = 0;
+        inFlight = 0;
     }
 
     private void pump() {
         while (true) {
-            String next;
+            int frames = 0;
             synchronized (this) {
                 boolean ping = !failed && pingDue;
-                next = failed || ping ? null : queue.peek();
-                if (!ping && next == null) {
+                if (!ping && (failed || queue.isEmpty())) {
                     writing = false;
                     notifyAll();
                     return;
                 }
                 writeStartedNanos = System.nanoTime();
-                if (ping) {
-                    pingDue = false;
-                } else {
-                    pumpThread = Thread.currentThread();
-                    completedDuringSend = false;
+                pingDue = false;
+                if (!ping) {
+                    Iterator<TextFrame> queued = queue.iterator();
+                    while (frames < MAX_FRAMES_PER_WRITE && queued.hasNext()) {
+                        writeBatch[frames++] = queued.next();
+                    }
                 }
-            }
-            if (next == null) {
-                sendPing();
-                return;
+                inFlight = frames;
+                pumpThread = Thread.currentThread();
+                completedDuringSend = false;
             }
             try {
-                socket.getAsyncRemote().sendText(next, this::written);
+                if (frames == 0) {
+                    socket.sendFrame(new Frame(OpCode.PING), written, false);
+                } else {
+                    // all but the last are batched: Jetty aggregates them and writes once, with the last
+                    for (int i = 0; i < frames; i++) {
+                        boolean last = i == frames - 1;
+                        socket.sendFrame(new Frame(OpCode.TEXT, writeBatch[i].bytes()),
+                                last ? written : Callback.NOOP, !last);
+                        writeBatch[i] = null;
+                    }
+                }
             } catch (RuntimeException e) {
                 // the socket is closing: the close handler cleans up the session
                 synchronized (this) {
@@ -170,40 +210,11 @@ final class Outbound {
         }
     }
 
-    private void sendPing() {
-        try {
-            pinger.execute(() -> {
-                boolean sent;
-                try {
-                    socket.getBasicRemote().sendPing(PING.duplicate());
-                    sent = true;
-                } catch (IOException | RuntimeException e) {
-                    sent = false; // the socket is closing: the close handler cleans up the session
-                }
-                pinged(sent);
-            });
-        } catch (RejectedExecutionException e) {
-            pinged(false); // the node is shutting down
-        }
-    }
-
-    private void pinged(boolean sent) {
-        synchronized (this) {
-            if (!sent || failed) {
-                fail();
-                writing = false;
-                notifyAll();
-                return;
-            }
-        }
-        pump();
-    }
-
     /** See {@link io.herald.edge.subscription.FrameSink#awaitCapacity()}. */
     boolean awaitCapacity() throws InterruptedException {
         long deadline = System.nanoTime() + maxDelayNanos;
         synchronized (this) {
-            while (!failed && queuedChars > maxChars / 2) {
+            while (!failed && queuedBytes > maxBytes / 2) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -213,7 +224,7 @@ final class Outbound {
             if (failed) {
                 return false;
             }
-            if (queuedChars <= maxChars / 2) {
+            if (queuedBytes <= maxBytes / 2) {
                 return true;
             }
             fail();
@@ -239,14 +250,18 @@ final class Outbound {
         return true;
     }
 
-    private void written(SendResult result) {
+    /**
+     * A write finished: the frames it carried leave the queue (a ping carried none), then the next write starts,
+     * on this thread, or on the pump's own loop when this completion arrived while it was still in
+     * {@code sendFrame}.
+     */
+    private void completed(boolean sent) {
         synchronized (this) {
-            String done = queue.poll();
-            if (done != null) {
-                queuedChars -= done.length();
-                notifyAll();
+            for (; inFlight > 0; inFlight--) {
+                queuedBytes -= queue.poll().size();
             }
-            if (!result.isOK() || failed) {
+            notifyAll();
+            if (!sent || failed) {
                 fail();
                 writing = false;
                 pumpThread = null;

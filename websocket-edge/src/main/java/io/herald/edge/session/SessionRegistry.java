@@ -107,8 +107,8 @@ public class SessionRegistry implements SmartLifecycle {
 
     /**
      * Closes the session with the given status on a separate thread, once its in-flight write (if any) is done
-     * or has been stuck for the outbound time limit: the container refuses a close frame while a message is
-     * half-written, and the client should see the code (4008, 1012) that tells it to resume.
+     * (the client should see the code, 4008 or 1012, that tells it to resume); a connection whose write is still stuck
+     * after the outbound time limit is aborted instead, and its client resumes all the same when it notices.
      */
     void closeLater(EdgeSession session, CloseStatus status) {
         String reason = status.getReason().replace(' ', '_');
@@ -120,8 +120,12 @@ public class SessionRegistry implements SmartLifecycle {
         try {
             io.execute(() -> {
                 try {
-                    session.outbound().awaitIdle(closeGraceMillis);
-                    session.socket().close(status);
+                    if (session.outbound().awaitIdle(closeGraceMillis)) {
+                        session.socket().close(status);
+                    } else {
+                        // a peer that took nothing for the whole limit would not take the close frame either
+                        session.outbound().abort();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import io.herald.edge.protocol.ServerFrames;
 import io.herald.edge.session.Connection;
 import io.herald.edge.subscription.ChannelSubscription;
 import io.herald.edge.subscription.FrameSink;
+import io.herald.edge.subscription.TextFrame;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -117,7 +118,8 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     }
 
     @Override
-    public boolean send(String frame) {
+    public boolean send(TextFrame message) {
+        String frame = message.text();
         boolean slow;
         synchronized (this) {
             if (closed) {

@@ -55,10 +55,11 @@ public final class ChannelSubscription implements HistoryListener {
     }
 
     /**
-     * A message from the node's pub/sub connection; {@code frame} is the shared, prebuilt message frame and
-     * {@code createdAt} the envelope's creation time (epoch millis, negative when unknown), for the latency metric.
+     * A message from the node's pub/sub connection; {@code frame} is the shared message frame, encoded once for every
+     * session, and {@code createdAt} the envelope's creation time (epoch millis, negative when unknown), for the
+     * latency metric. The frame is queued, not written: the fan-out calls {@link #flush} after its batch.
      */
-    public void onLive(LiveMessage message, String frame, long createdAt) {
+    public void onLive(LiveMessage message, TextFrame frame, long createdAt) {
         boolean gap;
         synchronized (this) {
             if (closed) {
@@ -89,7 +90,7 @@ public final class ChannelSubscription implements HistoryListener {
      * gap checks and without moving {@code lastSent}, once the subscribe was answered (before that the client
      * would get a message for a channel it does not know it is subscribed to yet). The client drops IDs it has.
      */
-    public void onReplay(String frame) {
+    public void onReplay(TextFrame frame) {
         synchronized (this) {
             if (closed || !answered) {
                 return;
@@ -98,6 +99,11 @@ public final class ChannelSubscription implements HistoryListener {
                 metrics.replay();
             }
         }
+    }
+
+    /** Writes the live frames {@link #onLive} queued. */
+    public void flush() {
+        sink.flush();
     }
 
     /** Asks for a catch-up from {@code lastSent} (after the node's pub/sub connection came back, or a tail check). */
@@ -171,9 +177,10 @@ public final class ChannelSubscription implements HistoryListener {
             if (closed || !entry.id().isAfter(lastSent)) {
                 return;
             }
-            deliver(entry.id(), frames.message(channel, entry));
+            deliver(entry.id(), TextFrame.of(frames.message(channel, entry)));
             metrics.history();
         }
+        sink.flush();
     }
 
     /**
@@ -195,7 +202,8 @@ public final class ChannelSubscription implements HistoryListener {
                 pending.clear();
                 return false;
             }
-            while (!pending.isEmpty()) {
+            boolean gapInBuffer = false;
+            while (!pending.isEmpty() && !gapInBuffer) {
                 Pending next = pending.peek();
                 if (!next.message.id().isAfter(lastSent)) {
                     pending.poll();
@@ -203,11 +211,12 @@ public final class ChannelSubscription implements HistoryListener {
                     pending.poll();
                     deliverLive(next.message.id(), next.frame, next.createdAt);
                 } else {
-                    return false;
+                    gapInBuffer = true;
                 }
             }
-            live = true;
-            return true;
+            sink.flush();
+            live = !gapInBuffer;
+            return live;
         }
     }
 
@@ -228,7 +237,7 @@ public final class ChannelSubscription implements HistoryListener {
         }
     }
 
-    private void buffer(LiveMessage message, String frame, long createdAt) {
+    private void buffer(LiveMessage message, TextFrame frame, long createdAt) {
         if (pending.size() >= MAX_PENDING) {
             pendingOverflowed = true;
             pending.clear();
@@ -238,16 +247,17 @@ public final class ChannelSubscription implements HistoryListener {
         }
     }
 
-    private void deliver(Position id, String frame) {
+    /** Queues the frame; whoever delivers calls {@code sink.flush()} once it has queued what it had. */
+    private void deliver(Position id, TextFrame frame) {
         lastSent = id;
-        sink.send(frame);
+        sink.offer(frame);
     }
 
-    private void deliverLive(Position id, String frame, long createdAt) {
+    private void deliverLive(Position id, TextFrame frame, long createdAt) {
         deliver(id, frame);
         metrics.live(createdAt);
     }
 
-    private record Pending(LiveMessage message, String frame, long createdAt) {
+    private record Pending(LiveMessage message, TextFrame frame, long createdAt) {
     }
 }

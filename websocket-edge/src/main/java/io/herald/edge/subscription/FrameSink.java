@@ -4,7 +4,24 @@ package io.herald.edge.subscription;
 public interface FrameSink {
 
     /** Queues a frame without blocking; false when the session can take no more (it is being closed). */
-    boolean send(String frame);
+    boolean send(TextFrame frame);
+
+    /**
+     * Queues a frame without starting to write it, so that frames offered in a row can leave in one write; the
+     * caller calls {@link #flush} after the last. Returns false when the session can take no more.
+     */
+    default boolean offer(TextFrame frame) {
+        return send(frame);
+    }
+
+    /** Starts writing what {@link #offer} queued. */
+    default void flush() {
+    }
+
+    /** Queues a frame built for this session alone. */
+    default boolean send(String frame) {
+        return send(TextFrame.of(frame));
+    }
 
     /**
      * Blocks until the outbound buffer has room for more history (it is below half its limit), so that a long

@@ -24,7 +24,11 @@ import org.springframework.stereotype.Component;
  * Catches a silent loss of a channel's newest messages, which {@code prev} checks cannot see (nothing arrives
  * after them). Every few seconds it reads the last position of each channel this node watches, in one
  * pipeline, and asks a subscription to catch up when it still lags behind a position that was already applied
- * at the previous check: a message in flight has had a whole period to arrive, so only a lost one is caught.
+ * at the previous check, on a channel from which the node received nothing in between: a message in flight has
+ * had a whole period to arrive, and while messages of the channel still arrive, a lost one shows as a {@code prev}
+ * mismatch on the next. The second condition matters under load: a node whose pub/sub connection runs more than
+ * a period behind would otherwise send every subscription of a busy channel to the log at once, which is no
+ * repair and deepens the overload.
  */
 @Component
 public class TailCheck implements SmartLifecycle {
@@ -40,7 +44,7 @@ public class TailCheck implements SmartLifecycle {
         thread.setDaemon(true);
         return thread;
     });
-    private Map<ChannelName, Position> previous = Map.of();
+    private Map<ChannelName, Observation> previous = Map.of();
     private volatile boolean running;
 
     public TailCheck(PubSubHub hub, StatefulRedisConnection<String, String> redis, EdgeProperties properties,
@@ -56,20 +60,23 @@ public class TailCheck implements SmartLifecycle {
         for (ChannelName channel : hub.channels()) {
             replies.put(channel, redis.async().hget(RedisKeys.meta(channel), RedisKeys.META_LAST));
         }
-        Map<ChannelName, Position> current = new HashMap<>();
+        Map<ChannelName, Observation> current = new HashMap<>();
         for (Map.Entry<ChannelName, RedisFuture<String>> reply : replies.entrySet()) {
             try {
                 String last = reply.getValue().get(5, TimeUnit.SECONDS);
                 if (last != null) {
-                    current.put(reply.getKey(), Position.parse(last));
+                    current.put(reply.getKey(), new Observation(Position.parse(last), hub.received(reply.getKey())));
                 }
             } catch (Exception e) {
                 log.debug("tail check skipped channel={} error=\"{}\"", reply.getKey(), e.toString());
                 return; // Redis is away: the pub/sub reconnect triggers catch-ups when it is back
             }
         }
-        for (Map.Entry<ChannelName, Position> seen : previous.entrySet()) {
-            Position applied = seen.getValue();
+        for (Map.Entry<ChannelName, Observation> seen : previous.entrySet()) {
+            Position applied = seen.getValue().applied();
+            if (hub.received(seen.getKey()) != seen.getValue().received()) {
+                continue; // messages still arrive: prev checks see a loss
+            }
             for (ChannelSubscription subscription : hub.subscribers(seen.getKey())) {
                 Position sent = subscription.lastSent();
                 if (subscription.isLive() && sent != null && applied.isAfter(sent)) {
@@ -79,6 +86,10 @@ public class TailCheck implements SmartLifecycle {
             }
         }
         previous = current;
+    }
+
+    /** A channel's last applied position, and how many messages of it the node had received then. */
+    private record Observation(Position applied, long received) {
     }
 
     @Override
