@@ -16,7 +16,7 @@
 #   WORK=<dir>      scratch directory (default /tmp/herald-bench): servers' logs, jar snapshots, the peers' copy
 #   OUT=<dir>       raw results (default docs/perf/data): results.jsonl and one CSV per scenario
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
-#   SWEEP_RATES="10 25 50 100 150 200"   message rates of the latency-against-load sweep (1,000 clients)
+#   SWEEP_RATES="25 50 100 200 300 400"  message rates of the latency-against-load sweep (1,000 clients)
 #   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
@@ -38,7 +38,7 @@ EDGE_PORT=${EDGE_PORT:-18081}
 PEER_A_PORT=${PEER_A_PORT:-18091}
 PEER_B_PORT=${PEER_B_PORT:-18092}
 KAFKA_PORT=${KAFKA_PORT:-19092}
-SWEEP_RATES=${SWEEP_RATES:-10 25 50 100 150 200}
+SWEEP_RATES=${SWEEP_RATES:-25 50 100 200 300 400}
 FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-user broadcast}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 VARIANT=${VARIANT:-}
@@ -63,6 +63,7 @@ idle_pct() {
 }
 await_quiet() {
   local start=$waited
+  if [ "$WAIT_LOAD" = 0 ]; then quiet=true; return 0; fi
   while :; do
     local load idle; load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
     if awk "BEGIN{exit !($load < $WAIT_LOAD)}" || [ "$idle" -ge 90 ]; then quiet=true; return 0; fi
@@ -262,7 +263,7 @@ step_dispatcher() {
       --rb-requests 300000 --out "$OUT" --quiet-host "$quiet"
   done
   kafka_start || return 1
-  for concurrency in 1 3; do
+  for concurrency in 1 6; do
     for r in $(seq "$RUNS"); do
       log "dispatcher process draining 300,000 records, listener concurrency $concurrency (run $r/$RUNS)"
       redis_flush; await_quiet
@@ -286,8 +287,11 @@ step_jmh() {
 }
 
 step_report() {
-  python3 -c 'import matplotlib' 2>/dev/null || pip install -q matplotlib || { log "matplotlib is needed for the plots"; exit 1; }
-  python3 bench/plot.py "$OUT" docs/perf docs/performance.md
+  # the first Python that has matplotlib (Debian's package: apt-get install python3-matplotlib)
+  local py
+  for py in python3 /usr/bin/python3; do "$py" -c 'import matplotlib' 2>/dev/null && break; py=; done
+  [ -n "$py" ] || { log "matplotlib is needed for the plots: apt-get install python3-matplotlib"; exit 1; }
+  "$py" bench/plot.py "$OUT" docs/perf docs/performance.md
 }
 
 steps=("$@")

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -71,6 +72,17 @@ class DispatchTest {
     }
 
     @Test
+    void listensWithOneThreadPerPartitionByDefault() throws Exception {
+        ConcurrentMessageListenerContainer<?, ?> container = (ConcurrentMessageListenerContainer<?, ?>) dispatcher.container();
+
+        assertThat(container.getConcurrency()).as("dispatcher.yml: the partition count").isEqualTo(RunningDispatcher.PARTITIONS);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dispatcher.admin
+                .describeConsumerGroups(List.of(dispatcher.groupId)).all().get().get(dispatcher.groupId).members())
+                .hasSize(RunningDispatcher.PARTITIONS)
+                .allSatisfy(member -> assertThat(member.assignment().topicPartitions()).hasSize(1)));
+    }
+
+    @Test
     void appliesEveryRecordToItsChannelLogInOrderAndPublishesItOnce() {
         List<String> channels = List.of("user:alice", "user:bob", "topic:orders", "short:ticks");
         try (PubSubRecorder live = new PubSubRecorder(dispatcher.redisClient, channels.toArray(String[]::new))) {
@@ -81,6 +93,8 @@ class DispatchTest {
             }
             // no id, no createdAt, fields out of order: the dispatcher fills them in from the record and stores the canonical form
             records.add(record(dispatcher.topic, "user:alice", "{ \"data\": {\"late\": true}, \"type\": \"t\", \"channel\": \"user:alice\" }"));
+            double appliedBefore = dispatcher.records("applied");
+            long latenciesBefore = dispatcher.applyLatencyCount();
             List<RecordMetadata> sent = dispatcher.sendAll(records);
 
             Map<String, List<RecordMetadata>> expected = new LinkedHashMap<>();
@@ -110,6 +124,9 @@ class DispatchTest {
 
             assertThat(dispatcher.log("user:bob").get(0).getBody().get(RedisKeys.FIELD_ENVELOPE))
                     .isEqualTo(envelope("apply-1", "user:bob", 1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.records("applied") - appliedBefore >= records.size());
+            assertThat(dispatcher.applyLatencyCount() - latenciesBefore).as("one apply latency per applied record")
+                    .isEqualTo(records.size());
             RecordMetadata late = sent.get(sent.size() - 1);
             String lateId = "k-" + dispatcher.topic + "-" + late.partition() + "-" + late.offset();
             List<StreamMessage<String, String>> alice = dispatcher.log("user:alice");
@@ -138,6 +155,7 @@ class DispatchTest {
         assertThat(before).hasSize(20);
         double applied = dispatcher.records("applied");
         double duplicates = dispatcher.records("duplicate");
+        long latencies = dispatcher.applyLatencyCount();
         long validInTopic = countValidRecordsInTopic();
 
         try (PubSubRecorder live = new PubSubRecorder(dispatcher.redisClient, channel, "user:alice", "user:bob", "topic:orders")) {
@@ -146,6 +164,7 @@ class DispatchTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.records("duplicate") - duplicates >= validInTopic);
 
             assertThat(dispatcher.records("applied")).isEqualTo(applied);
+            assertThat(dispatcher.applyLatencyCount()).as("duplicates have no apply latency").isEqualTo(latencies);
             assertThat(dispatcher.records("duplicate") - duplicates).isEqualTo(validInTopic);
             assertThat(dispatcher.log(channel)).isEqualTo(before);
             assertThat(live.total()).isZero();
@@ -242,6 +261,9 @@ class DispatchTest {
                 .contains("herald_dispatcher_records_total{outcome=\"applied\"}")
                 .contains("herald_dispatcher_batch_size_records_count")
                 .contains("herald_dispatcher_batch_apply_seconds_count")
+                .contains("herald_dispatcher_apply_latency_seconds_bucket{le=\"0.001\"}")
+                .contains("herald_dispatcher_apply_latency_seconds_bucket{le=\"0.01\"}")
+                .contains("herald_dispatcher_apply_latency_seconds_count")
                 .contains("herald_dispatcher_redis_available 1.0");
     }
 

@@ -72,7 +72,8 @@ class RedisOutageTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> dispatcher.committed().equals(committedBefore));
         assertThat(dispatcher.admin.describeConsumerGroups(List.of(dispatcher.groupId)).all().get()
-                .get(dispatcher.groupId).members()).as("the consumer stays in its group while it waits").hasSize(1);
+                .get(dispatcher.groupId).members()).as("the consumers (one per partition) stay in their group while they wait")
+                .hasSize(RunningDispatcher.PARTITIONS);
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + dispatcher.port() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(503);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dispatcher's batch apply against a real redis-server: {@code --threads} loops (the dispatcher's listener
- * threads; it runs one unless {@code spring.kafka.listener.concurrency} says otherwise), each handing batches of
+ * threads; one per partition unless {@code spring.kafka.listener.concurrency} says otherwise), each handing batches of
  * {@code --batch} records (max-poll-records, default 500) to the dispatcher's own {@link BatchApplier}, for
  * {@code --seconds}. Then {@code redis-benchmark} runs the same script by EVALSHA ({@code --rb-clients} connections,
  * {@code --rb-pipeline} deep) for the ratio the issue asks for.

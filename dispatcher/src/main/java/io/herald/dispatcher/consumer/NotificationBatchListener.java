@@ -87,6 +87,7 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
         }
         if (!commands.isEmpty()) {
             redis.available();
+            recordApplyLatency(sources, outcome.results());
         }
 
         int rejected = letters.size();
@@ -100,6 +101,16 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
         BatchCounts counts = sorted.counts();
         metrics.batch(new BatchCounts(counts.applied(), counts.duplicates(), rejected + counts.deadLettered(),
                 counts.partitionMismatches()), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Kafka timestamp to Redis acknowledgement, per record this attempt (or an earlier one) applied. */
+    private void recordApplyLatency(List<ConsumerRecord<byte[], byte[]>> sources, List<ApplyResult> results) {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).outcome() == ApplyResult.Outcome.APPLIED) {
+                metrics.applied(sources.get(i).timestamp(), now);
+            }
+        }
     }
 
     /** The Redis results of a batch's valid records, sorted into counts and dead letters. */

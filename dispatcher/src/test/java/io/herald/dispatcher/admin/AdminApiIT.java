@@ -79,7 +79,8 @@ class AdminApiIT {
         assertThat(status.at("/redis/up").asBoolean()).isTrue();
         assertThat(status.at("/kafka/up").asBoolean()).isTrue();
         assertThat(status.at("/lag/group").asString()).isEqualTo(dispatcher.groupId);
-        assertThat(status.at("/lag/members").asInt()).isEqualTo(1);
+        // one consumer per partition: dispatcher.yml's default listener concurrency
+        assertThat(status.at("/lag/members").asInt()).isEqualTo(RunningDispatcher.PARTITIONS);
         assertThat(status.at("/lag/partitions")).hasSize(RunningDispatcher.PARTITIONS);
         assertThat(status.at("/lag/total").asLong()).isZero();
         assertThat(status.at("/deadLettersTotal").asLong()).isZero();

@@ -22,7 +22,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,5 +144,68 @@ class BatchApplierTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.ping()).isEqualTo("PONG"));
         assertThat(log("user:down")).extracting(StreamMessage::getId)
                 .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> (100 + i) + "-1").toList());
+    }
+
+    /**
+     * The dispatcher's listener threads (or instances) each apply on a connection of their own. When Redis loses
+     * its scripts between two batches without dropping a connection (SCRIPT FLUSH), their next batches start
+     * close together: every record must still be applied, once, with nothing skipped.
+     */
+    @Test
+    void concurrentBatchesAfterRedisLostItsScriptsApplyEverythingOnce() throws Exception {
+        int threads = 4;
+        int rounds = 8;
+        int batchSize = 1000;
+        int channelsPerThread = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<List<ApplyCommand>> sent = new ArrayList<>();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                inspector.sync().scriptFlush();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<BatchOutcome>> outcomes = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    // thread t applies one partition: its own channels, offsets growing from batch to batch
+                    List<ApplyCommand> batch = new ArrayList<>();
+                    for (int i = 0; i < batchSize; i++) {
+                        long offset = (long) round * batchSize + i + 1;
+                        batch.add(new ApplyCommand(ChannelName.parse("user:flushed-" + t + "-" + i % channelsPerThread),
+                                offset, t, command("user:x", offset).envelopeJson(), Retention.DEFAULT));
+                    }
+                    sent.add(batch);
+                    // listener threads are never in step: each starts up to 10 ms after the others
+                    long stagger = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(10));
+                    outcomes.add(pool.submit(() -> {
+                        go.await();
+                        LockSupport.parkNanos(stagger);
+                        return applier.apply(batch);
+                    }));
+                }
+                go.countDown();
+                for (Future<BatchOutcome> future : outcomes) {
+                    BatchOutcome outcome = future.get();
+                    assertThat(outcome.succeeded()).as("round %d", round).isTrue();
+                    assertThat(outcome.skipped().isEmpty()).as("records skipped in round %d", round).isTrue();
+                    assertThat(outcomes(outcome)).containsOnly(Outcome.APPLIED);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (int t = 0; t < threads; t++) {
+            for (int c = 0; c < channelsPerThread; c++) {
+                int channel = c;
+                List<String> expected = IntStream.range(0, rounds * batchSize).filter(i -> i % channelsPerThread == channel)
+                        .mapToObj(i -> (i + 1) + "-1").toList();
+                List<StreamMessage<String, String>> log = log("user:flushed-" + t + "-" + c);
+                assertThat(log).extracting(StreamMessage::getId).containsExactlyElementsOf(expected);
+                assertThat(log).extracting(m -> m.getBody().get(RedisKeys.FIELD_PREV)).containsExactlyElementsOf(
+                        IntStream.range(0, expected.size()).mapToObj(i -> i == 0 ? "0-0" : expected.get(i - 1)).toList());
+            }
+        }
+        for (List<ApplyCommand> batch : sent) {
+            assertThat(outcomes(applier.apply(batch))).containsOnly(Outcome.DUPLICATE);
+        }
     }
 }

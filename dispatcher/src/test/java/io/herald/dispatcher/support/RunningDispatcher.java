@@ -48,7 +48,8 @@ public final class RunningDispatcher implements AutoCloseable {
 
     public final String topic;
     public final String groupId;
-    public final ConfigurableApplicationContext app;
+    private final String[] args;
+    private ConfigurableApplicationContext app;
     public final KafkaProducer<byte[], byte[]> producer;
     public final Admin admin;
     public final RedisClient redisClient;
@@ -59,6 +60,7 @@ public final class RunningDispatcher implements AutoCloseable {
         this.topic = name + "." + suffix;
         this.groupId = name + "-group-" + suffix;
         kafka.createTopic(topic, PARTITIONS);
+        // no spring.kafka.listener.concurrency: dispatcher.yml's default, one thread per partition, is under test
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -71,7 +73,8 @@ public final class RunningDispatcher implements AutoCloseable {
                 "--herald.dispatcher.redis-timeout=2s",
                 "--spring.kafka.listener.poll-timeout=200ms"));
         args.addAll(List.of(extraArgs));
-        this.app = DispatcherApplication.builder().run(args.toArray(String[]::new));
+        this.args = args.toArray(String[]::new);
+        this.app = DispatcherApplication.builder().run(this.args);
 
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -153,6 +156,11 @@ public final class RunningDispatcher implements AutoCloseable {
         return app.getBean(MeterRegistry.class).get(DispatcherMetrics.RECORDS).tag("outcome", outcome).counter().count();
     }
 
+    /** Records whose apply latency was recorded ({@link DispatcherMetrics#APPLY_LATENCY}). */
+    public long applyLatencyCount() {
+        return app.getBean(MeterRegistry.class).get(DispatcherMetrics.APPLY_LATENCY).timer().count();
+    }
+
     public double redisAvailableGauge() {
         return app.getBean(MeterRegistry.class).get(DispatcherMetrics.REDIS_AVAILABLE).gauge().value();
     }
@@ -166,10 +174,27 @@ public final class RunningDispatcher implements AutoCloseable {
         container().stop();
         await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
                 .get(groupId).members().isEmpty());
-        Map<TopicPartition, OffsetAndMetadata> earliest = new HashMap<>();
-        partitions().forEach(partition -> earliest.put(partition, new OffsetAndMetadata(0)));
-        get(admin.alterConsumerGroupOffsets(groupId, earliest).all());
+        commit(partitions().stream().collect(Collectors.toMap(partition -> partition, partition -> 0L)));
         container().start();
+    }
+
+    /** Closes the application, as a deploy would stop it, and waits until its consumers have left the group. */
+    public void stopApplication() {
+        app.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
+                .get(groupId).members().isEmpty());
+    }
+
+    /** Starts the application again, on the same topic, consumer group and settings. */
+    public void startApplication() {
+        app = DispatcherApplication.builder().run(args);
+    }
+
+    /** Sets the group's committed offsets (the application must be stopped). */
+    public void commit(Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        offsets.forEach((partition, offset) -> commits.put(partition, new OffsetAndMetadata(offset)));
+        get(admin.alterConsumerGroupOffsets(groupId, commits).all());
     }
 
     public int port() {
