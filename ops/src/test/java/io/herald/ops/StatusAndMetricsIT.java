@@ -74,7 +74,8 @@ class StatusAndMetricsIT {
             assertThat(report.path("healthy").asBoolean()).isTrue();
             assertThat(report.at("/pipeline/kafka/up").asBoolean()).isTrue();
             assertThat(report.at("/pipeline/redis/up").asBoolean()).isTrue();
-            assertThat(report.at("/pipeline/lag/members").asInt()).isEqualTo(1);
+            // one consumer per partition: the dispatcher runs a listener thread for each (dispatcher.yml)
+            assertThat(report.at("/pipeline/lag/members").asInt()).isEqualTo(Herald.PARTITIONS);
             assertThat(report.at("/pipeline/lag/partitions")).hasSize(Herald.PARTITIONS);
             assertThat(report.at("/pipeline/lag/total").asLong()).isZero();
             assertThat(report.at("/pipeline/lag/partitions/" + sent.get(0).partition() + "/committed").asLong())

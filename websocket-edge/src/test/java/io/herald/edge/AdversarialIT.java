@@ -8,6 +8,7 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.core.resume.ResumeToken;
 import io.herald.edge.pubsub.PubSubHub;
+import io.herald.edge.session.SessionRegistry;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
@@ -321,6 +322,25 @@ class AdversarialIT {
             // reading again, the client finds the frames it missed taking, then the close frame with its code
             List<RawWebSocket.Frame> frames = sleeper.readUntilClose(Duration.ofSeconds(60));
             assertThat(frames.get(frames.size() - 1).closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsAgainIsDisconnectedAfterTheOutboundDelay() throws Exception {
+        String channel = "broadcast:stuck-" + UUID.randomUUID().toString().substring(0, 6);
+        double before = closed("slow_consumer");
+        int sessions = edge.bean(SessionRegistry.class).size();
+        try (RawWebSocket sleeper = RawWebSocket.open(edge.ws(TOKENS.token("stuck")), Map.of(), 4096)) {
+            sleeper.sendText(SubscriptionIT.subscribe(channel, null));
+            await().atMost(WAIT).until(() -> edge.bean(PubSubHub.class).channels().contains(ChannelName.parse(channel)));
+            await().atMost(WAIT).until(() -> edge.bean(SessionRegistry.class).size() == sessions + 1);
+            String padding = "p".repeat(16_000);
+            for (int n = 0; n < 200 && closed("slow_consumer") == before; n++) {
+                pipeline.publishPadded(channel, n, padding);
+            }
+            await().atMost(WAIT).until(() -> closed("slow_consumer") > before);
+            // it takes nothing more: after the outbound delay its connection is dropped, and the node forgets it
+            await().atMost(Duration.ofSeconds(30)).until(() -> edge.bean(SessionRegistry.class).size() == sessions);
         }
     }
 
