@@ -252,6 +252,10 @@ step_e2e() {
       --own-pids "$(pid_of redis),$(pid_of kafka),$(pid_of dispatcher)" --channels user --clients 1000 --rate 1000 \
       --seconds "${E2E_SECONDS:-30}" --label "e2e-1000x1000$suffix" $(common)
   done
+  # per stage, over all runs: record timestamp -> applied (dispatcher), createdAt -> queued for the socket (edge)
+  { curl -s http://127.0.0.1:18082/actuator/prometheus | grep '^herald_dispatcher_apply_latency_seconds'
+    curl -s "http://127.0.0.1:$EDGE_PORT/actuator/prometheus" | grep '^herald_edge_delivery_latency_seconds'
+  } >"$OUT/e2e-stages$suffix.txt"
   edge_stop; stop_pid dispatcher; kafka_stop
 }
 
