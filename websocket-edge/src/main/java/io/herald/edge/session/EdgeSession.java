@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -42,6 +44,7 @@ public final class EdgeSession implements FrameSink, Connection {
     private final long silenceLimitNanos;
     private final Map<ChannelName, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private final TokenBucket subscribes;
     private volatile Identity identity;
     private volatile long lastHeardNanos;
@@ -148,6 +151,16 @@ public final class EdgeSession implements FrameSink, Connection {
 
     boolean isClosing() {
         return closing.get();
+    }
+
+    /** The connection is gone (the container reported it closed). */
+    void ended() {
+        ended.countDown();
+    }
+
+    /** Waits for the close handshake to finish; false when the peer did not answer within {@code millis}. */
+    boolean awaitEnded(long millis) throws InterruptedException {
+        return ended.await(millis, TimeUnit.MILLISECONDS);
     }
 
     boolean takeSubscribeToken(long nowNanos) {

@@ -142,6 +142,7 @@ public class EdgeWebSocketHandler extends TextWebSocketHandler {
         for (ChannelSubscription subscription : session.subscriptions()) {
             subscriptions.stop(subscription);
         }
+        session.ended();
     }
 
     /**

@@ -108,7 +108,8 @@ public class SessionRegistry implements SmartLifecycle {
     /**
      * Closes the session with the given status on a separate thread, once its in-flight write (if any) is done
      * (the client should see the code, 4008 or 1012, that tells it to resume); a connection whose write is still stuck
-     * after the outbound time limit is aborted instead, and its client resumes all the same when it notices.
+     * after the outbound time limit, or whose peer does not answer the close frame within it, is aborted instead, and
+     * its client resumes all the same when it notices.
      */
     void closeLater(EdgeSession session, CloseStatus status) {
         String reason = status.getReason().replace(' ', '_');
@@ -122,10 +123,13 @@ public class SessionRegistry implements SmartLifecycle {
                 try {
                     if (session.outbound().awaitIdle(closeGraceMillis)) {
                         session.socket().close(status);
-                    } else {
-                        // a peer that took nothing for the whole limit would not take the close frame either
-                        session.outbound().abort();
+                        if (session.awaitEnded(closeGraceMillis)) {
+                            return;
+                        }
                     }
+                    // a peer that takes nothing (its writes, or the close frame, still pending after the limit)
+                    // would never answer the close handshake either: drop the connection
+                    session.outbound().abort();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (IOException | RuntimeException e) {

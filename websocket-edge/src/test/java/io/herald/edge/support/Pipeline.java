@@ -56,11 +56,16 @@ public final class Pipeline implements AutoCloseable {
 
     /** Like {@link #publish} with a padding field that makes the frame large. */
     public Position publishPadded(String channel, int n, String padding) {
-        Envelope envelope = new EnvelopeBuilder(codec, Clock.systemUTC()).channel(channel).type("test.n")
-                .data(JsonNodeFactory.instance.objectNode().put("n", n).put("pad", padding)).build();
+        Envelope envelope = paddedEnvelope(channel, n, padding);
         RecordMetadata record = produce(envelope);
         apply(envelope, record);
         return Position.ofOffset(record.offset());
+    }
+
+    /** Notification number {@code n} with a {@code pad} field that makes it as large as the test needs. */
+    public Envelope paddedEnvelope(String channel, int n, String padding) {
+        return new EnvelopeBuilder(codec, Clock.systemUTC()).channel(channel).type("test.n")
+                .data(JsonNodeFactory.instance.objectNode().put("n", n).put("pad", padding)).build();
     }
 
     /** Produces to Kafka and returns the record's coordinates, without applying it to Redis. */
