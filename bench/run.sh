@@ -21,6 +21,7 @@
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
+#   (DISPATCHER_ARGS="--prop=value ..." likewise adds settings to the dispatcher of the e2e step)
 set -uo pipefail
 root=${HERALD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
@@ -45,6 +46,7 @@ VARIANT=${VARIANT:-}
 EDGE_JAR=${EDGE_JAR:-$root/websocket-edge/target/herald-websocket-edge-0.1.0-SNAPSHOT-exec.jar}
 EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-}
 EDGE_ARGS=${EDGE_ARGS:-}
+DISPATCHER_ARGS=${DISPATCHER_ARGS:-}
 edge_jar="$WORK/jars/edge${VARIANT:+-$VARIANT}.jar"
 suffix=${VARIANT:++$VARIANT}
 # a variant is Herald's only: the peers are measured once, with the baseline
@@ -133,7 +135,7 @@ kafka_stop() { stop_pid kafka; }
 dispatcher_cmd() { # the dispatcher as it ships, pinned with the servers; extra --properties follow
   echo taskset -c "$SERVER_CPU" java -Xmx512m -jar "$WORK/jars/dispatcher.jar" --server.address=127.0.0.1 --server.port=18082 \
     --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
-    --logging.level.root=WARN "$@"
+    --logging.level.root=WARN $DISPATCHER_ARGS "$@"
 }
 cleanup() { edge_stop; peer_stop; stop_pid dispatcher; kafka_stop; redis_stop; }
 trap cleanup EXIT
