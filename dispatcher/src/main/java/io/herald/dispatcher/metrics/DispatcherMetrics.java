@@ -1,5 +1,6 @@
 package io.herald.dispatcher.metrics;
 
+import io.herald.core.metrics.LatencyBuckets;
 import io.herald.dispatcher.redis.RedisAvailability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@value #APPLY_LATENCY} [{@code herald_dispatcher_apply_latency_seconds}]: per record applied (not
  *     duplicates), from the Kafka record's timestamp (the producer's create time, unless the topic uses log-append
  *     time) to Redis acknowledging the apply: the producer, broker and dispatcher share of the end-to-end latency
- *     the edge measures as {@code herald.edge.delivery.latency}, with the same SLO buckets (and 1 and 2.5 ms below
- *     them, where this stage should be) for {@code histogram_quantile}. Recorded when the batch's apply
+ *     the edge measures as {@code herald.edge.delivery.latency}, with the same buckets ({@link LatencyBuckets}) for
+ *     {@code histogram_quantile} and a stage-by-stage comparison. Recorded when the batch's apply
  *     succeeded, so a record held back by a Redis outage counts the whole wait.</li>
  * <li>{@value #REDIS_AVAILABLE} [{@code herald_dispatcher_redis_available}]: 1 while batches reach Redis,
  *     0 from the first failed attempt (or a failed script load at startup) until a batch succeeds; with no
@@ -63,10 +64,7 @@ public final class DispatcherMetrics {
                 .register(registry);
         this.applyLatency = Timer.builder(APPLY_LATENCY)
                 .description("Applied records, from the Kafka record timestamp to Redis acknowledging the apply")
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
-                        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-                        Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .serviceLevelObjectives(LatencyBuckets.slos())
                 .register(registry);
         Gauge.builder(REDIS_AVAILABLE, redis, r -> r.isAvailable() ? 1 : 0)
                 .description("1 while batches reach Redis, 0 during an outage")

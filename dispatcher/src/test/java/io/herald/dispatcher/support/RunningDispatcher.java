@@ -24,10 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+import io.herald.testkit.kafka.GroupOffsets;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,6 +51,7 @@ public final class RunningDispatcher implements AutoCloseable {
     private ConfigurableApplicationContext app;
     public final KafkaProducer<byte[], byte[]> producer;
     public final Admin admin;
+    private final GroupOffsets offsets;
     public final RedisClient redisClient;
     public final StatefulRedisConnection<String, String> redis;
 
@@ -82,6 +82,7 @@ public final class RunningDispatcher implements AutoCloseable {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        this.offsets = new GroupOffsets(admin, topic, PARTITIONS, groupId);
         this.redisClient = RedisClient.create(redisServer.url());
         this.redis = redisClient.connect();
     }
@@ -126,30 +127,17 @@ public final class RunningDispatcher implements AutoCloseable {
 
     /** The group's committed offset of every partition of the topic (0 where nothing was committed). */
     public Map<TopicPartition, Long> committed() {
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions()) {
-            OffsetAndMetadata offset = committed.get(partition);
-            offsets.put(partition, offset == null ? 0 : offset.offset());
-        }
-        return offsets;
+        return offsets.committed();
     }
 
     /** The end offset of every partition of the topic. */
     public Map<TopicPartition, Long> endOffsets() {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions().forEach(partition -> request.put(partition, OffsetSpec.latest()));
-        return get(admin.listOffsets(request).all()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    private List<TopicPartition> partitions() {
-        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        return offsets.endOffsets();
     }
 
     /** Waits until the group has committed everything on the topic. */
     public void awaitCaughtUp() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> committed().equals(endOffsets()));
+        offsets.awaitCaughtUp(Duration.ofSeconds(20));
     }
 
     public double records(String outcome) {
@@ -174,7 +162,7 @@ public final class RunningDispatcher implements AutoCloseable {
         container().stop();
         await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
                 .get(groupId).members().isEmpty());
-        commit(partitions().stream().collect(Collectors.toMap(partition -> partition, partition -> 0L)));
+        commit(offsets.partitions().stream().collect(Collectors.toMap(partition -> partition, partition -> 0L)));
         container().start();
     }
 

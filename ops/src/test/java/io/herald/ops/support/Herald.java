@@ -1,7 +1,5 @@
 package io.herald.ops.support;
 
-import static org.awaitility.Awaitility.await;
-
 import io.herald.core.channel.ChannelName;
 import io.herald.core.kafka.Topics;
 import io.herald.core.redis.RedisKeys;
@@ -20,19 +18,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+import io.herald.testkit.kafka.GroupOffsets;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,6 +57,7 @@ public final class Herald implements AutoCloseable {
     public final ConfigurableApplicationContext edge;
     public final KafkaProducer<byte[], byte[]> producer;
     public final Admin admin;
+    private final GroupOffsets offsets;
     public final RedisClient redisClient;
     public final StatefulRedisConnection<String, String> redis;
 
@@ -101,6 +96,7 @@ public final class Herald implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        this.offsets = new GroupOffsets(admin, topic, PARTITIONS, group);
         this.redisClient = RedisClient.create(redisServer.url());
         this.redis = redisClient.connect();
     }
@@ -167,29 +163,16 @@ public final class Herald implements AutoCloseable {
     }
 
     public Map<TopicPartition, Long> committed() {
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions()) {
-            OffsetAndMetadata offset = committed.get(partition);
-            offsets.put(partition, offset == null ? 0 : offset.offset());
-        }
-        return offsets;
+        return offsets.committed();
     }
 
     public Map<TopicPartition, Long> endOffsets() {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions().forEach(partition -> request.put(partition, OffsetSpec.latest()));
-        return get(admin.listOffsets(request).all()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    private List<TopicPartition> partitions() {
-        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        return offsets.endOffsets();
     }
 
     /** Waits until the dispatcher group has committed everything on the topic. */
     public void awaitApplied() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed().equals(endOffsets()));
+        offsets.awaitCaughtUp(Duration.ofSeconds(30));
     }
 
     public MessageListenerContainer dispatcherListener() {

@@ -67,9 +67,10 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
     }
 
     /**
-     * Client frames are small; a frame over the limit closes the session with 1009. The buffers are allocated
-     * per session, so keeping them small is what lets a node hold tens of thousands of idle connections. Binary
-     * frames are refused (1003) whatever their size, so their buffer stays tiny.
+     * Client frames are small; a frame over the limit closes the session with 1009. Jetty enforces these as limits
+     * and assembles a message only while one arrives, so they bound what a hostile client can make the node hold,
+     * not what an idle connection costs. Binary frames are refused (1003) whatever their size, so their limit stays
+     * tiny.
      */
     @Bean
     ServletServerContainerFactoryBean webSocketContainer() {

@@ -1,10 +1,10 @@
 package io.herald.edge.subscription;
 
+import io.herald.core.metrics.LatencyBuckets;
 import io.herald.edge.history.Recovery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
@@ -44,9 +44,7 @@ public class DeliveryMetrics {
         this.meters = meters;
         this.latency = Timer.builder(LATENCY)
                 .description("Live notifications from createdAt to the client's outbound buffer")
-                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-                        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .serviceLevelObjectives(LatencyBuckets.slos())
                 .register(meters);
         this.live = deliveries(meters, "live");
         this.history = deliveries(meters, "history");
