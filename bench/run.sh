@@ -36,6 +36,9 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 REDIS_PORT=${REDIS_PORT:-6390}
 EDGE_PORT=${EDGE_PORT:-18081}
+# health and Prometheus (management.server.port): the services keep them off the client port
+EDGE_MANAGEMENT_PORT=${EDGE_MANAGEMENT_PORT:-18181}
+DISPATCHER_MANAGEMENT_PORT=${DISPATCHER_MANAGEMENT_PORT:-18182}
 PEER_A_PORT=${PEER_A_PORT:-18091}
 PEER_B_PORT=${PEER_B_PORT:-18092}
 KAFKA_PORT=${KAFKA_PORT:-19092}
@@ -102,6 +105,7 @@ edge_start() {
   edge_stop
   # shellcheck disable=SC2086
   taskset -c "$SERVER_CPU" java -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 --server.port="$EDGE_PORT" \
+    --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
     --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --herald.edge.auth.enabled=false \
     --logging.level.root=WARN $EDGE_ARGS "$@" >"$WORK/run/edge.log" 2>&1 &
@@ -134,6 +138,7 @@ kafka_start() {
 kafka_stop() { stop_pid kafka; }
 dispatcher_cmd() { # the dispatcher as it ships, pinned with the servers; extra --properties follow
   echo taskset -c "$SERVER_CPU" java -Xmx512m -jar "$WORK/jars/dispatcher.jar" --server.address=127.0.0.1 --server.port=18082 \
+    --management.server.address=127.0.0.1 --management.server.port="$DISPATCHER_MANAGEMENT_PORT" \
     --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --logging.level.root=WARN $DISPATCHER_ARGS "$@"
 }
@@ -255,8 +260,8 @@ step_e2e() {
       --seconds "${E2E_SECONDS:-30}" --label "e2e-1000x1000$suffix" $(common)
   done
   # per stage, over all runs: record timestamp -> applied (dispatcher), createdAt -> queued for the socket (edge)
-  { curl -s http://127.0.0.1:18082/actuator/prometheus | grep '^herald_dispatcher_apply_latency_seconds'
-    curl -s "http://127.0.0.1:$EDGE_PORT/actuator/prometheus" | grep '^herald_edge_delivery_latency_seconds'
+  { curl -s "http://127.0.0.1:$DISPATCHER_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_dispatcher_apply_latency_seconds'
+    curl -s "http://127.0.0.1:$EDGE_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_edge_delivery_latency_seconds'
   } >"$OUT/e2e-stages$suffix.txt"
   edge_stop; stop_pid dispatcher; kafka_stop
 }

@@ -7,7 +7,11 @@
 // notification exactly once. The edge is restarted by whoever runs this script, over stdin/stdout:
 //   this script prints "HERALD-TEST stop-edge"   and waits for the line "edge-stopped" on stdin,
 //               prints "HERALD-TEST start-edge"  and waits for the line "edge-started".
-// (DemoPageBrowserIT in module e2e plays that part.) Exit code 0 when everything held, 1 otherwise.
+// (DemoPageBrowserIT in module e2e plays that part.) Then an operator replays the channel through the dispatcher's
+// admin API (as `heraldctl replay --via-dispatcher` does; HERALD_ADMIN_URL and HERALD_ADMIN_TOKEN name it): the page
+// must count every re-sent notification as a dropped duplicate and say so in its log. Last, at 420 px wide, the page
+// must not scroll sideways and the "last ID" tile must hold even the longest position.
+// Exit code 0 when everything held, 1 otherwise.
 //
 // Chromium is Debian's /usr/bin/chromium (CHROMIUM_PATH overrides); playwright-core downloads no browser.
 import { chromium } from 'playwright-core';
@@ -20,6 +24,12 @@ import { createInterface } from 'node:readline';
 const [edgeUrl, ingestUrl, screenshotArg] = process.argv.slice(2);
 if (!edgeUrl || !ingestUrl) {
   console.error('usage: node demo.test.mjs <edgeUrl> <ingestUrl> [screenshot.png]');
+  process.exit(2);
+}
+const adminUrl = process.env.HERALD_ADMIN_URL;
+const adminToken = process.env.HERALD_ADMIN_TOKEN;
+if (!adminUrl || !adminToken) {
+  console.error('HERALD_ADMIN_URL and HERALD_ADMIN_TOKEN (the dispatcher\'s admin API) must be set');
   process.exit(2);
 }
 const screenshot = resolve(screenshotArg ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'demo.png'));
@@ -72,6 +82,37 @@ async function waitForFeed(page, count) {
       const shown = await page.$$eval('#feed .note .note-body', (els) => els.map((e) => e.textContent));
       throw new Error(`expected ${count} notifications on the page, it shows ${shown.length}: ${JSON.stringify(shown)}`);
     });
+}
+
+/** An operator's replay of the channel's last hour, as `heraldctl replay --via-dispatcher` runs it; waits for the job. */
+async function operatorReplay(channel) {
+  const headers = { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' };
+  const submitted = await fetch(`${adminUrl}/admin/replay`, {
+    method: 'POST', headers, body: JSON.stringify({ channel, since: '1h' }),
+  });
+  if (submitted.status !== 202) throw new Error(`replay answered ${submitted.status}: ${await submitted.text()}`);
+  const job = await submitted.json();
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const state = await (await fetch(`${adminUrl}/admin/jobs/${job.id}`, { headers })).json();
+    if (state.state === 'succeeded') return state;
+    if (state.state !== 'running' || Date.now() > deadline) throw new Error(`replay job: ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Whether the page fits its viewport's width, and the "last ID" value fits its tile. */
+async function layout(page) {
+  return page.evaluate(() => {
+    const value = document.getElementById('stat-last-id');
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      valueRight: value.getBoundingClientRect().right,
+      tileRight: value.parentElement.getBoundingClientRect().right,
+      valueOverflows: value.scrollWidth > value.clientWidth,
+    };
+  });
 }
 
 function assert(condition, message) {
@@ -161,6 +202,37 @@ try {
   assert(stats.reconnects >= 1, 'the client reconnected');
   assert(pageErrors.length === 0, `no uncaught errors on the page: ${pageErrors.join('; ')}`);
 
+  step('an operator replays the channel');
+  const duplicatesBefore = stats.duplicates;
+  const job = await operatorReplay(channel);
+  step(`replay job: ${JSON.stringify(job.report ?? job)}`);
+  await page.waitForFunction((n) => window.heraldDemo.client.stats.duplicates >= n, duplicatesBefore + expected.length,
+    { timeout: WAIT_MS });
+  await page.waitForFunction(() => document.getElementById('stat-duplicates').textContent
+    === String(window.heraldDemo.client.stats.duplicates), null, { timeout: WAIT_MS }).catch(async () => {
+    throw new Error(`the DUPLICATES tile shows ${await page.textContent('#stat-duplicates')}, the client dropped `
+      + `${await page.evaluate(() => window.heraldDemo.client.stats.duplicates)}`);
+  });
+  const replayLog = await page.$$eval('#log li', (items) => items.map((item) => item.textContent)
+    .filter((text) => text.includes('an operator replayed')));
+  step(`log: ${JSON.stringify(replayLog)}`);
+  assert(replayLog.length === 1 && replayLog[0].includes(`replayed ${expected.length} notification(s)`)
+    && replayLog[0].includes(`${expected.length} already shown, dropped`), `the log tells of the replay: ${replayLog}`);
+  assert(await page.$$eval('#feed .note', (items) => items.length) === expected.length, 'the replay added nothing to the feed');
+
+  await page.setViewportSize({ width: 420, height: 900 });
+  const narrow = await layout(page);
+  await page.evaluate(() => { document.getElementById('stat-last-id').textContent = '9223372036854775806-1'; });
+  const longest = await layout(page);
+  step(`at 420 px: ${JSON.stringify(narrow)}; with the longest position: ${JSON.stringify(longest)}`);
+  for (const [what, l] of [['with its last ID', narrow], ['with the longest position', longest]]) {
+    assert(l.pageWidth <= l.viewport, `${what}, the page is ${l.pageWidth} px wide in a 420 px window`);
+    assert(!l.valueOverflows && l.valueRight <= l.tileRight + 0.5, `${what}, the last ID overflows its tile`);
+  }
+  await page.evaluate(() => { document.getElementById('stat-last-id').textContent = window.heraldDemo.client.lastId(window.heraldDemo.channel); });
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-narrow.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // let the newest items finish fading in
   await page.evaluate(() => Promise.all(document.getAnimations()
     .filter((animation) => animation.effect.getTiming().iterations !== Infinity)
@@ -168,7 +240,7 @@ try {
   await mkdir(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   step(`screenshot: ${screenshot}`);
-  step(`PASSED: ${expected.length} notifications, each shown exactly once, across an edge restart`);
+  step(`PASSED: ${expected.length} notifications, each shown exactly once, across an edge restart and an operator's replay`);
 } catch (error) {
   failed = true;
   console.error(`[demo-test] FAILED: ${error.stack ?? error}`);

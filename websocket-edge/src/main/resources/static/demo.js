@@ -14,6 +14,8 @@ const demo = {
   sent: 0,
   sendsFinished: 0,
   authMode: null,
+  operatorReplay: null, // the burst of an operator's replay being counted in the log
+  operatorReplays: 0, // notifications of operators' replays seen, shown or dropped
 };
 window.heraldDemo = demo;
 
@@ -78,7 +80,13 @@ function watch(user) {
     }
     log(`error ${code}${channel ? ` on ${channel}` : ''}: ${message}`, 'error');
   });
+  client.on('duplicate', ({ channel, replay }) => {
+    renderStats();
+    bump('stat-duplicates');
+    if (replay) noteOperatorReplay(channel, 'already shown, dropped');
+  });
   client.subscribe(demo.channel, (notification, meta) => {
+    if (meta.resent) noteOperatorReplay(meta.channel, 'new to this page, shown');
     demo.receivedIds.push(meta.id);
     addToFeed(notification, meta);
     renderStats();
@@ -86,7 +94,34 @@ function watch(user) {
   client.connect();
 }
 
+/**
+ * An operator's replay (heraldctl replay) re-sends a window of a channel at once: one log line per burst, updated
+ * as it goes, says how many came and what the page did with them.
+ */
+function noteOperatorReplay(channel, outcome) {
+  const burst = demo.operatorReplay;
+  const now = Date.now();
+  if (!burst || burst.channel !== channel || now - burst.lastAt > 2_000) {
+    demo.operatorReplay = { channel, lastAt: now, counts: new Map(), line: log('', 'warn') };
+  }
+  const current = demo.operatorReplay;
+  current.lastAt = now;
+  current.counts.set(outcome, (current.counts.get(outcome) ?? 0) + 1);
+  const total = [...current.counts.values()].reduce((a, b) => a + b, 0);
+  const parts = [...current.counts].map(([what, n]) => `${n} ${what}`).join(', ');
+  current.line.lastChild.textContent = ` ${channel}: an operator replayed ${total} notification(s) (${parts})`;
+  demo.operatorReplays = (demo.operatorReplays ?? 0) + 1;
+}
+
 // ---- rendering ----
+
+/** Draws the eye to a tile whose number just moved. */
+function bump(id) {
+  const element = $(id);
+  element.classList.remove('bumped');
+  void element.offsetWidth; // restarts the animation
+  element.classList.add('bumped');
+}
 
 function showState(state, node) {
   $('connection').dataset.state = state;
@@ -121,7 +156,8 @@ function addToFeed(notification, meta) {
   const head = document.createElement('div');
   head.className = 'note-head';
   head.append(tag(notification.type, 'type'));
-  if (meta.replay) head.append(tag('recovered', 'replay'));
+  if (meta.resent) head.append(tag('replayed by an operator', 'replay'));
+  else if (meta.replay) head.append(tag('recovered', 'replay'));
   const time = document.createElement('time');
   const created = new Date(notification.createdAt);
   time.dateTime = created.toISOString();
@@ -158,6 +194,7 @@ function log(text, level = 'info') {
   item.append(time, document.createTextNode(` ${text}`));
   $('log').prepend(item);
   while ($('log').children.length > 50) $('log').lastElementChild.remove();
+  return item;
 }
 
 function renderCurl() {

@@ -5,12 +5,13 @@ import static io.herald.dispatcher.support.RunningDispatcher.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.core.kafka.ChannelPartitioner;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.kafka.Topics;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.LiveMessage;
+import io.herald.redis.RedisKeys;
 import io.herald.dispatcher.support.PubSubRecorder;
 import io.herald.dispatcher.support.RunningDispatcher;
 import io.herald.testkit.junit.WithKafka;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -191,9 +195,11 @@ class DispatchTest {
                 record(dispatcher.topic, channel, envelope("dlt-1", channel, 1).replace("\"type\"", "\"colour\":\"red\",\"type\"")),
                 record(dispatcher.topic, channel, envelope("dlt-ok-1", channel, 2)),
                 record(dispatcher.topic, channel, envelope("dlt-ok-2", channel, 3)));
-        // the key-mismatch record is keyed elsewhere, so it may land on another partition: pin every record to one
+        // the key-mismatch record is keyed elsewhere, so it may land on another partition: pin every record to the
+        // channel's (a valid record on any other would be moved there)
+        int home = ChannelPartitioner.partitionOf(ChannelName.parse(channel), RunningDispatcher.PARTITIONS);
         List<ProducerRecord<byte[], byte[]>> pinned = records.stream()
-                .map(r -> new ProducerRecord<>(r.topic(), 1, r.key(), r.value())).toList();
+                .map(r -> new ProducerRecord<>(r.topic(), home, r.key(), r.value())).toList();
         double deadLettered = dispatcher.records("dead_lettered");
 
         List<RecordMetadata> sent = dispatcher.sendAll(pinned);
@@ -242,9 +248,24 @@ class DispatchTest {
     }
 
     @Test
-    void exposesHealthWithRedisAndPrometheusMetrics() throws Exception {
+    void dispatcherYmlPutsManagementOnAPortOfItsOwn() throws Exception {
+        // the dispatchers here run on random ports; this is the default a deployment gets
+        PropertySource<?> yml = new YamlPropertySourceLoader().load("dispatcher.yml", new ClassPathResource("dispatcher.yml")).get(0);
+        assertThat(yml.getProperty("management.server.port")).isEqualTo(9082);
+        assertThat(yml.getProperty("server.port")).isEqualTo(8082);
+    }
+
+    @Test
+    void exposesHealthWithRedisAndPrometheusMetricsOnTheManagementPortOnly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + dispatcher.port() + "/actuator/";
+        String base = "http://127.0.0.1:" + dispatcher.managementPort() + "/actuator/";
+        for (String path : List.of("health", "prometheus", "metrics", "env")) {
+            HttpResponse<String> onServicePort = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + dispatcher.port() + "/actuator/" + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(onServicePort.statusCode()).as(path).isEqualTo(404);
+            assertThat(onServicePort.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
 
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "health")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,8 +1,8 @@
 package io.herald.ops;
 
 import io.herald.core.channel.InvalidChannelException;
-import io.herald.dispatcher.engine.EngineException;
-import io.herald.dispatcher.engine.InvalidBoundException;
+import io.herald.engine.EngineException;
+import io.herald.engine.InvalidBoundException;
 import io.herald.ops.channel.ChannelCommand;
 import io.herald.ops.cli.ExitCodes;
 import io.herald.ops.dlt.DltCommand;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code heraldctl}, the SRE command line: see the state of the pipeline and put it right without writing code.
- * It talks to Kafka and Redis directly, with the dispatcher's own engine, and to the services' HTTP endpoints.
+ * It talks to Kafka and Redis directly, with the engine the dispatcher runs and the dispatcher's own configuration
+ * ({@code --dispatcher-config}), and to the services' HTTP endpoints.
  */
 @Command(name = "heraldctl", mixinStandardHelpOptions = true, versionProvider = Heraldctl.Version.class,
         description = {"Inspect and repair a Herald deployment: lag, channels, restore and replay from Kafka, dead letters.",

@@ -98,6 +98,37 @@ class ReplayAndDeadLettersIT {
     }
 
     @Test
+    void anExpiredNotificationIsAppliedButNeverDeliveredLiveNorReplayed() {
+        String channel = "user:expiry-" + UUID.randomUUID().toString().substring(0, 8);
+        try (WsTestClient client = WsTestClient.connect(herald.ws())) {
+            client.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+            client.awaitFrame(f -> f.contains("\"subscribed\""), WAIT);
+            String since = Instant.now().minus(1, ChronoUnit.SECONDS).toString();
+            String expired = Herald.envelope("expired-" + UUID.randomUUID(), channel, 0)
+                    .replace("\"expiresAt\":null", "\"expiresAt\":" + Instant.now().minus(1, ChronoUnit.HOURS).toEpochMilli());
+            List<RecordMetadata> sent = herald.send(List.of(herald.record(channel, expired),
+                    herald.record(channel, Herald.envelope("valid-" + UUID.randomUUID(), channel, 1))));
+            await().atMost(WAIT).until(() -> messages(client.frames(), false).size() == 1);
+            herald.awaitApplied();
+            // the dispatcher applied the expired one as usual: it holds its place in the log and in the prev chain
+            assertThat(herald.log(channel)).hasSize(2);
+            assertThat(herald.meta(channel)).containsEntry("last", sent.get(1).offset() + "-1");
+            assertThat(messages(client.frames(), false)).extracting(f -> f.path("n").path("data").path("n").asInt())
+                    .containsExactly(1);
+
+            Cli.Run replay = cli.run("replay", "--channel", channel, "--since", since, "-o", "json");
+            assertThat(replay.exitCode()).as(replay.toString()).isZero();
+            assertThat(replay.json().path("matched").asLong()).isEqualTo(2);
+            assertThat(replay.json().path("expired").asLong()).isEqualTo(1);
+            assertThat(replay.json().path("published").asLong()).isEqualTo(1);
+            assertThat(replay.json().path("firstId").asString()).isEqualTo(sent.get(1).offset() + "-1");
+            await().atMost(WAIT).until(() -> messages(client.frames(), true).size() == 1);
+            assertThat(messages(client.frames(), true)).extracting(f -> f.path("n").path("data").path("n").asInt())
+                    .containsExactly(1);
+        }
+    }
+
+    @Test
     void replayNeedsExactlyOneTargetAndAWindow() {
         assertThat(cli.run("replay", "--since", "1h").exitCode()).isEqualTo(2);
         Cli.Run both = cli.run("replay", "--channel", "user:a", "--user", "a", "--since", "1h");

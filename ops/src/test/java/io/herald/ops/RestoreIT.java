@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.ops.support.Cli;
 import io.herald.ops.support.Herald;
 import io.herald.ops.support.PubSubWatch;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.ops.support.Cli;
 import io.herald.ops.support.Herald;
 import io.herald.ops.support.Prometheus;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,7 +60,7 @@ class StatusAndMetricsIT {
     }
 
     @Test
-    void statusShowsLagHealthAndEachEdgesConnectionsAndChannelShowsItsState() {
+    void statusShowsLagHealthAndEachEdgesConnectionsAndChannelShowsItsState(@TempDir Path dir) throws IOException {
         String channel = "topic:status";
         List<RecordMetadata> sent = herald.publish(channel, 0, 3);
         herald.awaitApplied();
@@ -67,7 +68,8 @@ class StatusAndMetricsIT {
             client.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
             client.awaitFrame(f -> f.contains("\"subscribed\""), WAIT);
 
-            Cli.Run status = cli.run("status", "--edge-url", herald.edgeUrl(), "--dispatcher-url", herald.dispatcherUrl(),
+            Cli.Run status = cli.run("status", "--edge-url", herald.edgeManagementUrl(),
+                    "--dispatcher-management-url", herald.dispatcherManagementUrl(),
                     "-o", "json");
             assertThat(status.exitCode()).as(status.toString()).isZero();
             JsonNode report = status.json();
@@ -86,7 +88,7 @@ class StatusAndMetricsIT {
             assertThat(report.at("/edges/0/components/pubsub").asString()).isEqualTo("UP");
             assertThat(report.at("/edges/0/components/kafka").asString()).isEqualTo("UP");
 
-            Cli.Run table = cli.run("status", "--edge-url", herald.edgeUrl());
+            Cli.Run table = cli.run("status", "--edge-url", herald.edgeManagementUrl());
             assertThat(table.exitCode()).isZero();
             assertThat(table.out()).contains("PARTITION").contains("LAG").contains("dead letters: ").contains("healthy");
 
@@ -99,7 +101,16 @@ class StatusAndMetricsIT {
             assertThat(info.json().at("/first/type").asString()).isEqualTo("test.event");
             assertThat(info.json().at("/retention/maxLen").asInt()).isEqualTo(1000);
 
-            Cli.Run infoTable = cli.run("channel", channel, "--retention", "topic=50,2h");
+            Path dispatcherConfig = Files.writeString(dir.resolve("dispatcher.yml"), """
+                    herald:
+                      dispatcher:
+                        retention:
+                          namespaces:
+                            topic:
+                              max-len: 50
+                              ttl: 2h
+                    """);
+            Cli.Run infoTable = cli.run("channel", channel, "--dispatcher-config", dispatcherConfig.toString());
             assertThat(infoTable.out()).contains("1 edge node(s)").contains("max 50 entries").contains("PT2H");
         }
     }
@@ -119,7 +130,58 @@ class StatusAndMetricsIT {
     }
 
     @Test
-    void everyCommandHasHelpAndBadInputIsAUsageError() {
+    void kafkaClientSettingsComeFromTheKafkaConfigFile(@TempDir Path dir) throws Exception {
+        // a setting the plaintext test broker cannot satisfy shows that the file reaches heraldctl's Kafka clients
+        Path config = dir.resolve("client.properties");
+        Files.writeString(config, "security.protocol=SSL\n");
+        Cli.Run tls = Cli.raw("status", "--bootstrap-servers", herald.kafka.bootstrapServers(), "--topic", herald.topic,
+                "--group", herald.group, "--redis-url", herald.redisServer.url(), "--timeout", "3s",
+                "--kafka-config", config.toString());
+        assertThat(tls.exitCode()).as(tls.toString()).isEqualTo(3);
+        assertThat(tls.out()).contains("kafka is down");
+
+        Cli.Run missing = Cli.raw("status", "--kafka-config", dir.resolve("absent.properties").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--kafka-config");
+    }
+
+    @Test
+    void heraldctlFindsTheDeploymentInTheDispatchersConfigurationAlone(@TempDir Path dir) throws IOException {
+        String channel = "topic:config-only";
+        herald.publish(channel, 0, 2);
+        herald.awaitApplied();
+        // the dispatcher's own keys, as its application.yml has them; nothing restated on the command line
+        Path dispatcherConfig = Files.writeString(dir.resolve("application.yml"), """
+                spring:
+                  kafka:
+                    bootstrap-servers: %s
+                  data:
+                    redis:
+                      url: %s
+                herald:
+                  kafka:
+                    topic: %s
+                  dispatcher:
+                    group-id: %s
+                    retention:
+                      default:
+                        max-len: 20
+                """.formatted(herald.kafka.bootstrapServers(), herald.redisServer.url(), herald.topic, herald.group));
+
+        Cli.Run status = Cli.raw("status", "--dispatcher-config", dispatcherConfig.toString(), "-o", "json");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.json().at("/pipeline/lag/group").asString()).isEqualTo(herald.group);
+        assertThat(status.json().at("/pipeline/lag/topic").asString()).isEqualTo(herald.topic);
+        assertThat(status.json().at("/pipeline/lag/members").asInt()).isEqualTo(Herald.PARTITIONS);
+
+        Cli.Run info = Cli.raw("channel", channel, "--dispatcher-config", dispatcherConfig.toString(), "-o", "json");
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+        assertThat(info.json().path("logLength").asLong()).isEqualTo(2);
+        assertThat(info.json().at("/retention/maxLen").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void everyCommandHasHelpAndBadInputIsAUsageError(@TempDir Path dir) throws IOException {
         for (String[] command : List.of(new String[] {"--help"}, new String[] {"status", "--help"},
                 new String[] {"channel", "--help"}, new String[] {"restore", "--help"}, new String[] {"replay", "--help"},
                 new String[] {"dlt", "--help"}, new String[] {"dlt", "list", "--help"}, new String[] {"dlt", "show", "--help"},
@@ -143,9 +205,15 @@ class StatusAndMetricsIT {
         assertThat(badChannel.err()).contains("<namespace>:<name>");
         Cli.Run badOutput = cli.run("status", "-o", "xml");
         assertThat(badOutput.exitCode()).isEqualTo(2);
-        Cli.Run badRetention = cli.run("channel", "user:x", "--retention", "user=ten,1h");
-        assertThat(badRetention.exitCode()).isEqualTo(2);
-        assertThat(badRetention.err()).contains("--retention");
+        Path badConfig = Files.writeString(dir.resolve("dispatcher.yml"), """
+                herald.dispatcher.retention.namespaces.user.max-len: ten
+                """);
+        Cli.Run badRetention = cli.run("channel", "user:x", "--dispatcher-config", badConfig.toString());
+        assertThat(badRetention.exitCode()).as(badRetention.toString()).isEqualTo(2);
+        assertThat(badRetention.err()).contains("--dispatcher-config").contains("herald.dispatcher.retention");
+        Cli.Run missingConfig = cli.run("status", "--dispatcher-config", dir.resolve("absent.yml").toString());
+        assertThat(missingConfig.exitCode()).isEqualTo(2);
+        assertThat(missingConfig.err()).contains("--dispatcher-config").contains("cannot read");
         Cli.Run badRef = cli.run("dlt", "show", "x:y");
         assertThat(badRef.exitCode()).isEqualTo(2);
         Cli.Run redriveNothing = cli.run("dlt", "redrive");
@@ -175,7 +243,7 @@ class StatusAndMetricsIT {
             herald.awaitApplied();
             slowConsumer();
 
-            Prometheus edge = Prometheus.scrape(herald.edgeUrl());
+            Prometheus edge = Prometheus.scrape(herald.edgeManagementUrl());
             double count = edge.require("herald_edge_delivery_latency_seconds_count");
             assertThat(count).isGreaterThanOrEqualTo(20);
             assertThat(edge.require("herald_edge_delivery_latency_seconds_bucket", "le", "+Inf")).isEqualTo(count);
@@ -197,7 +265,7 @@ class StatusAndMetricsIT {
             assertThat(edge.require("herald_edge_pubsub_canary_age_seconds")).isBetween(0.0, 5.0);
 
             await().atMost(WAIT).untilAsserted(() -> {
-                Prometheus dispatcher = Prometheus.scrape(herald.dispatcherUrl());
+                Prometheus dispatcher = Prometheus.scrape(herald.dispatcherManagementUrl());
                 assertThat(dispatcher.require("herald_dispatcher_records_total", "outcome", "applied")).isGreaterThanOrEqualTo(25);
                 assertThat(dispatcher.require("herald_dispatcher_records_total", "outcome", "dead_lettered")).isGreaterThanOrEqualTo(1);
                 assertThat(dispatcher.require("herald_dispatcher_records_total", "outcome", "duplicate")).isGreaterThanOrEqualTo(0);
@@ -213,7 +281,7 @@ class StatusAndMetricsIT {
             });
 
             // every Herald series the Grafana dashboard queries exists
-            Prometheus dispatcher = Prometheus.scrape(herald.dispatcherUrl());
+            Prometheus dispatcher = Prometheus.scrape(herald.dispatcherManagementUrl());
             Matcher names = Pattern.compile("herald_[a-z_]+").matcher(Files.readString(DASHBOARD));
             Set<String> queried = new TreeSet<>();
             while (names.find()) {
@@ -239,7 +307,7 @@ class StatusAndMetricsIT {
                         .replace("{\"n\":" + n + "}", "{\"n\":" + n + ",\"pad\":\"" + padding + "\"}"))));
             }
             await().atMost(WAIT).until(() -> herald.edgeCounter("herald.edge.sessions.closed", "reason", "slow_consumer") == 1);
-            await().atMost(WAIT).until(() -> Prometheus.scrape(herald.edgeUrl()).require("herald_edge_sessions") == 1);
+            await().atMost(WAIT).until(() -> Prometheus.scrape(herald.edgeManagementUrl()).require("herald_edge_sessions") == 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

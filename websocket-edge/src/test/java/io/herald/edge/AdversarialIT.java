@@ -8,8 +8,8 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.position.Position;
 import io.herald.core.resume.ResumeToken;
-import io.herald.edge.pubsub.PubSubHub;
-import io.herald.edge.session.SessionRegistry;
+import io.herald.edge.connection.SessionRegistry;
+import io.herald.edge.delivery.PubSubHub;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
@@ -35,6 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -145,6 +149,21 @@ class AdversarialIT {
             byHeader.awaitFrame(f -> Frames.is(f, "welcome"), WAIT);
             byQuery.awaitFrame(f -> Frames.is(f, "welcome"), WAIT);
         }
+    }
+
+    /**
+     * Browsers and Node.js's ws offer permessage-deflate in every handshake. Accepting it would compress every frame
+     * again for every session (a frame is encoded once for all of them), and it hides a stalled client from the
+     * slow-consumer limits: compressed, 48 MB of backlog behind a blocked Node.js client took 190 KB of socket
+     * buffer, and the edge never saw it (issue 18).
+     */
+    @Test
+    void aClientThatOffersCompressionGetsAnUncompressedConnection() {
+        RawWebSocket.Answer answer = RawWebSocket.handshake(edge.ws(TOKENS.token("deflate")),
+                Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits, x-webkit-deflate-frame"));
+
+        assertThat(answer.status()).isEqualTo(101);
+        assertThat(answer.headers()).as("no extension negotiated").doesNotContainKey("sec-websocket-extensions");
     }
 
     @Test
@@ -274,6 +293,69 @@ class AdversarialIT {
         }
     }
 
+    /**
+     * Handshakes of one user that pass the limit's check at the same moment: the ones past the limit are closed
+     * right after the upgrade. That is the 429 arriving late, as transient as it, so it must not be 4009 (which
+     * tells a client never to reconnect) but 4029. The race is provoked by rounds of simultaneous handshakes of a
+     * fresh user until one happens.
+     */
+    @Test
+    void handshakesRacingPastTheConnectionLimitAreClosedWith4029NotWith4009() throws Exception {
+        List<RawWebSocket.Frame> lateRefusals = new ArrayList<>();
+        int racers = 4 * MAX_CONNECTIONS_PER_USER;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        for (int round = 0; round < 40 && lateRefusals.isEmpty(); round++) {
+            URI uri = edge.ws(TOKENS.token("racer-" + round));
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<RawWebSocket.Attempt>> attempts = IntStream.range(0, racers)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                        awaitQuietly(go);
+                        return RawWebSocket.attempt(uri, Map.of());
+                    }, pool))
+                    .toList();
+            go.countDown();
+            List<RawWebSocket> upgraded = new ArrayList<>();
+            try {
+                for (CompletableFuture<RawWebSocket.Attempt> attempt : attempts) {
+                    RawWebSocket.Attempt done = attempt.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (done.socket() == null) {
+                        assertThat(done.answer().status()).isEqualTo(429);
+                    } else {
+                        upgraded.add(done.socket());
+                    }
+                }
+                int welcomed = 0;
+                for (RawWebSocket socket : upgraded) {
+                    RawWebSocket.Frame first = socket.read(WAIT);
+                    if (first.opcode() == RawWebSocket.CLOSE) {
+                        lateRefusals.add(first);
+                    } else {
+                        assertThat(Frames.is(first.text(), "welcome")).isTrue();
+                        welcomed++;
+                    }
+                }
+                assertThat(welcomed).isLessThanOrEqualTo(MAX_CONNECTIONS_PER_USER);
+            } finally {
+                upgraded.forEach(RawWebSocket::close);
+            }
+        }
+        pool.shutdownNow();
+
+        assertThat(lateRefusals).as("a race past the limit's check (none in 40 rounds)").isNotEmpty();
+        assertThat(lateRefusals).allSatisfy(close -> {
+            assertThat(close.closeCode()).isEqualTo(4029);
+            assertThat(close.text()).contains("too many connections");
+        });
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aUserPastTheConnectionLimitIsRefusedWith429AndOthersAreNot() {
         String token = TOKENS.token("greedy");
@@ -287,6 +369,7 @@ class AdversarialIT {
             RawWebSocket.Answer refused = RawWebSocket.handshake(edge.ws(token), Map.of());
             assertThat(refused.status()).isEqualTo(429);
             assertThat(Frames.parse(refused.body()).path("code").asString()).isEqualTo("too-many-connections");
+            assertThat(refused.headers()).as("when to try again").containsEntry("retry-after", "5");
             try (WsTestClient other = WsTestClient.connect(edge.ws(TOKENS.token("modest")))) {
                 other.awaitFrame(f -> Frames.is(f, "welcome"), WAIT);
             }

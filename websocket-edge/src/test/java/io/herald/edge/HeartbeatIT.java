@@ -13,7 +13,9 @@ import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
 import io.herald.testkit.redis.RedisServer;
 import io.herald.testkit.ws.WsTestClient;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,6 +85,30 @@ class HeartbeatIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Frames.counters(busy.frames(), channel).size() == 200);
             assertThat(Frames.counters(busy.frames(), channel)).containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
             assertThat(busy.closeStatus()).isEmpty();
+        }
+    }
+
+    /**
+     * docs/protocol.md §7: the pongs to the server's pings and the client's frames count as signs of life, the
+     * client's own WebSocket pings do not (the container answers them without telling the application).
+     */
+    @Test
+    void aPeerThatOnlySendsItsOwnPingsIsStillClosedWith4000() throws Exception {
+        try (RawWebSocket pinging = RawWebSocket.open(edge.ws(TOKENS.token("pinging")), Map.of())) {
+            List<RawWebSocket.Frame> frames = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (frames.isEmpty() || frames.get(frames.size() - 1).opcode() != RawWebSocket.CLOSE) {
+                assertThat(System.nanoTime()).as("closed within 10 s").isLessThan(deadline);
+                pinging.sendFrame(RawWebSocket.PING, new byte[] {1});
+                try {
+                    frames.add(pinging.read(Duration.ofMillis(100)));
+                } catch (SocketTimeoutException e) {
+                    // nothing this time: ping again
+                }
+            }
+
+            assertThat(frames).anyMatch(f -> f.opcode() == RawWebSocket.PONG);
+            assertThat(frames.get(frames.size() - 1).closeCode()).isEqualTo(4000);
         }
     }
 

@@ -85,6 +85,7 @@ class ProtocolIT {
         "{\"op\":\"subscribe\",\"channel\":\"nocolon\"}   | invalid-channel",
         "{\"op\":\"subscribe\",\"channel\":\"user:1\",\"since\":\"12\"} | invalid-position",
         "{\"op\":\"subscribe\",\"channel\":\"user:1\",\"since\":12}     | bad-frame",
+        "{\"op\":\"subscribe\",\"channel\":\"user:1\",\"since\":\"9223372036854775807-1\"} | invalid-position",
         "{\"op\":\"resume\",\"token\":\"%%%\"}            | invalid-token",
         "{\"op\":\"unsubscribe\",\"channel\":\"user:1\"}  | not-subscribed"})
     void answersABadFrameWithAnErrorFrameAndKeepsTheSession(String frame, String code) {

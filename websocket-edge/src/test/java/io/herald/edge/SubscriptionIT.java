@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.position.Position;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
@@ -16,6 +16,8 @@ import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
 import io.herald.testkit.redis.RedisServer;
 import io.herald.testkit.ws.WsTestClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,6 +176,73 @@ class SubscriptionIT {
     }
 
     @Test
+    void aSubscribeWithoutPositionOnAChannelRedisLostStartsAtKafkasEndNotAtItsBeginning() {
+        String channel = channel();
+        List<Position> old = new ArrayList<>();
+        IntStream.range(0, 10).forEach(n -> old.add(pipeline.publish(channel, n)));
+        wipeChannel(channel); // Redis lost the channel (or the dev mode restarted): Kafka still holds 0..9
+
+        Position baseline;
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
+            client.send(subscribe(channel, null));
+            JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
+            baseline = Position.parse(subscribed.path("position").asString());
+            assertThat(baseline).isNotEqualTo(Position.NONE);
+            assertThat(baseline.compareTo(old.get(9))).isGreaterThanOrEqualTo(0);
+            assertThat(Frames.counters(client.frames(), channel)).isEmpty();
+
+            // the first new record is applied with prev 0-0 (no meta): it must still reach the live subscriber
+            IntStream.range(10, 13).forEach(n -> pipeline.publish(channel, n));
+            await().atMost(WAIT).until(() -> Frames.counters(client.frames(), channel).size() >= 3);
+            assertThat(Frames.counters(client.frames(), channel)).containsExactly(10, 11, 12);
+        }
+
+        // protocol section 4.2: a client that lost its connection before any message resumes from `position`
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
+            client.send(subscribe(channel, baseline));
+            JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
+            assertThat(subscribed.path("recovered").asBoolean()).isTrue();
+            assertThat(Frames.counters(client.frames(), channel)).containsExactly(10, 11, 12);
+        }
+    }
+
+    @Test
+    void theChainRuleStillSeesAGapAfterABaselineThatIsNoRecordOfTheChannel() {
+        String channel = channel();
+        IntStream.range(0, 3).forEach(n -> pipeline.publish(channel, n));
+        wipeChannel(channel);
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
+            client.send(subscribe(channel, null));
+            JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
+            assertThat(subscribed.path("position").asString()).isNotEqualTo("0-0");
+
+            // 3 reaches the log but not pub/sub; 4's prev (3) lies after the baseline: a gap the edge must fill
+            Envelope lost = pipeline.envelope(channel, 3);
+            RecordMetadata record = pipeline.produce(lost);
+            appendWithoutPublishing(ChannelName.parse(channel), record, lost);
+            pipeline.publish(channel, 4);
+
+            await().atMost(WAIT).until(() -> Frames.counters(client.frames(), channel).size() >= 2);
+            assertThat(Frames.counters(client.frames(), channel)).containsExactly(3, 4);
+        }
+    }
+
+    @Test
+    void aResumeAtOrPastThePartitionsEndIsAnsweredWithoutScanningKafka() {
+        String channel = channel(); // Redis knows nothing of it: only Kafka could, and its partition ends before
+        Position since = Position.ofOffset(50_000_000);
+        Counter scans = edge.bean(MeterRegistry.class).counter("herald.edge.history.kafka.scans");
+        double before = scans.count();
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
+            client.send(subscribe(channel, since));
+            JsonNode subscribed = Frames.parse(client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT));
+            assertThat(subscribed.path("recovered").asBoolean()).isTrue();
+            assertThat(subscribed.path("position").asString()).isEqualTo(since.toString());
+        }
+        assertThat(scans.count()).isEqualTo(before);
+    }
+
+    @Test
     void resetOnlyWhenKafkaNoLongerHoldsTheGapThenLiveGoesOn() throws Exception {
         String channel = channel();
         List<RecordMetadata> records = new ArrayList<>();
@@ -252,13 +321,15 @@ class SubscriptionIT {
 
     private void appendWithoutPublishing(ChannelName channel, RecordMetadata record, Envelope envelope) {
         var redisCommands = pipeline.redis().sync();
-        String prev = redisCommands.hget(RedisKeys.meta(channel), RedisKeys.META_LAST);
+        String last = redisCommands.hget(RedisKeys.meta(channel), RedisKeys.META_LAST);
+        String prev = last == null ? Position.NONE.toString() : last; // as the apply script writes it
         String id = Position.ofOffset(record.offset()).toString();
         redisCommands.xadd(RedisKeys.log(channel), new io.lettuce.core.XAddArgs().id(id),
                 Map.of(RedisKeys.FIELD_ENVELOPE, new String(new io.herald.core.envelope.EnvelopeCodec(
                         io.herald.core.envelope.EnvelopeLimits.DEFAULTS).encode(envelope), StandardCharsets.UTF_8),
                         RedisKeys.FIELD_PREV, prev));
-        redisCommands.hset(RedisKeys.meta(channel), RedisKeys.META_LAST, id);
+        redisCommands.hset(RedisKeys.meta(channel), Map.of(RedisKeys.META_LAST, id,
+                RedisKeys.META_PARTITION, Integer.toString(record.partition())));
     }
 
     private void wipeChannel(String channel) {

@@ -2,10 +2,11 @@ package io.herald.bench.micro;
 
 import io.herald.bench.publish.BenchEnvelopes;
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.ApplyScript;
-import io.herald.core.redis.Retention;
-import io.herald.dispatcher.apply.ApplyCommand;
+import io.herald.redis.ApplyScript;
+import io.herald.redis.Retention;
+import io.herald.engine.apply.ApplyCommand;
 import io.herald.dispatcher.apply.BatchApplier;
+import io.herald.dispatcher.dataset.DatasetGuard;
 import io.herald.dispatcher.apply.BatchOutcome;
 import io.herald.dispatcher.redis.RedisConnections;
 import io.herald.testkit.redis.RedisServer;
@@ -55,7 +56,8 @@ public class BatchApplyBenchmark {
         redis = RedisServer.start();
         client = RedisClient.create();
         connections = new RedisConnections(client, RedisURI.create(redis.url()));
-        applier = new BatchApplier(connections, new ApplyScript(false), Duration.ofSeconds(30));
+        applier = new BatchApplier(connections, new ApplyScript(false), new DatasetGuard("jmh"), Duration.ofSeconds(30));
+        applier.trustCurrentDataset();
         if (applier.loadScript() != null) {
             throw new IllegalStateException("cannot load the apply script");
         }

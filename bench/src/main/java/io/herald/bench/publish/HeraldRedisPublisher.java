@@ -1,8 +1,8 @@
 package io.herald.bench.publish;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.ApplyScript;
-import io.herald.core.redis.Retention;
+import io.herald.redis.ApplyScript;
+import io.herald.redis.Retention;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -42,7 +42,7 @@ public final class HeraldRedisPublisher implements Publisher {
         ChannelName channel = channels.get(channelIndex);
         return script.apply(redis, channel, seq + 1, 0, envelopes.json(channel.value(), seq, micros), Retention.DEFAULT)
                 .thenApply(reply -> {
-                    if (ApplyScript.result(reply).outcome() != io.herald.core.redis.ApplyResult.Outcome.APPLIED) {
+                    if (ApplyScript.result(reply).outcome() != io.herald.redis.ApplyResult.Outcome.APPLIED) {
                         throw new IllegalStateException("not applied: " + reply);
                     }
                     return reply;

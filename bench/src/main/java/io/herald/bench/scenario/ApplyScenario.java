@@ -6,11 +6,13 @@ import io.herald.bench.measure.ProcStats;
 import io.herald.bench.publish.BenchEnvelopes;
 import io.herald.bench.report.Result;
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.ApplyResult;
-import io.herald.core.redis.ApplyScript;
-import io.herald.core.redis.Retention;
-import io.herald.dispatcher.apply.ApplyCommand;
+import io.herald.redis.ApplyResult;
+import io.herald.redis.ApplyScript;
+import io.herald.redis.Retention;
+import io.herald.engine.apply.ApplyCommand;
+import io.herald.redis.RedisKeys;
 import io.herald.dispatcher.apply.BatchApplier;
+import io.herald.dispatcher.dataset.DatasetGuard;
 import io.herald.dispatcher.apply.BatchOutcome;
 import io.herald.dispatcher.redis.RedisConnections;
 import io.lettuce.core.RedisClient;
@@ -58,7 +60,9 @@ public final class ApplyScenario {
 
         RedisClient client = RedisClient.create();
         try (RedisConnections connections = new RedisConnections(client, RedisURI.create(url))) {
-            BatchApplier applier = new BatchApplier(connections, new ApplyScript(false), Duration.ofSeconds(30));
+            BatchApplier applier = new BatchApplier(connections, new ApplyScript(false), new DatasetGuard("bench"),
+                    Duration.ofSeconds(30));
+            applier.trustCurrentDataset();
             if (applier.loadScript() != null) {
                 throw new IllegalStateException("cannot load the apply script into " + url);
             }
@@ -141,11 +145,13 @@ public final class ApplyScenario {
     static double redisBenchmark(int port, int requests, int clients, int pipeline, int bodyBytes)
             throws IOException, InterruptedException {
         String envelope = new BenchEnvelopes("rb", bodyBytes).json("user:rb", 0, 0);
+        // redis-benchmark replaces __rand_int__ in every argument: one channel per request, named as RedisKeys names them
+        ChannelName channel = ChannelName.parse("user:__rand_int__");
         List<String> command = List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
                 "-n", Integer.toString(requests), "-c", Integer.toString(clients), "-P", Integer.toString(pipeline),
                 "-r", "1000000000", "--csv",
-                "EVALSHA", ApplyScript.SHA, "2", "herald:{user:__rand_int__}:log", "herald:{user:__rand_int__}:meta",
-                "__rand_int__", envelope, "0", "1000", "86400", "herald:{user:__rand_int__}", "PUBLISH", "604800");
+                "EVALSHA", ApplyScript.SHA, "2", RedisKeys.log(channel), RedisKeys.meta(channel),
+                "__rand_int__", envelope, "0", "1000", "86400", RedisKeys.pubsub(channel), "PUBLISH", "604800");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {

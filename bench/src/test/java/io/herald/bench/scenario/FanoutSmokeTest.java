@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.bench.cli.Options;
 import io.herald.bench.report.Result;
 import io.herald.edge.EdgeApplication;
+import io.herald.testkit.junit.WithKafka;
+import io.herald.testkit.kafka.KafkaBroker;
 import io.herald.testkit.redis.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The generator against a real edge (in this JVM) and a real redis-server, for a second per scenario: proves that it
- * speaks the protocol, publishes through the apply script and counts every delivery. Load runs are bench/run.sh's.
+ * The generator against a real edge (in this JVM), a real redis-server and a real Kafka broker (a subscribe without a
+ * position starts at the channel's end, which Kafka knows when Redis has no meta yet), for a second per scenario:
+ * proves that it speaks the protocol, publishes through the apply script and counts every delivery. Load runs are
+ * bench/run.sh's.
  */
+@WithKafka
 class FanoutSmokeTest {
 
     private static RedisServer redis;
@@ -26,11 +31,13 @@ class FanoutSmokeTest {
     private static String url;
 
     @BeforeAll
-    static void start() {
+    static void start(KafkaBroker kafka) {
+        kafka.createTopic("herald.notifications", 1);
         redis = RedisServer.start();
         edge = new SpringApplicationBuilder(EdgeApplication.class).properties("spring.config.name=edge")
-                .run("--server.port=0", "--server.address=127.0.0.1", "--spring.data.redis.url=" + redis.url(),
-                        "--spring.kafka.bootstrap-servers=127.0.0.1:9", "--herald.edge.auth.enabled=false");
+                .run("--server.port=0", "--management.server.port=-1", "--server.address=127.0.0.1",
+                        "--spring.data.redis.url=" + redis.url(),
+                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--herald.edge.auth.enabled=false");
         url = "ws://127.0.0.1:" + edge.getEnvironment().getProperty("local.server.port") + "/ws";
     }
 

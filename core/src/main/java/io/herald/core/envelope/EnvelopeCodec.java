@@ -9,7 +9,9 @@ import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,7 +31,13 @@ public final class EnvelopeCodec {
 
     public EnvelopeCodec(EnvelopeLimits limits) {
         this.limits = limits;
-        this.mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        // Decimal numbers in data stay exactly as the producer wrote them: as doubles, 1e400 became Infinity and was
+        // written back as the string "Infinity", and long fractions were rounded (found by EnvelopeCodecFuzzTest).
+        this.mapper = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .build();
     }
 
     public EnvelopeLimits limits() {
@@ -53,6 +61,8 @@ public final class EnvelopeCodec {
             root = mapper.readTree(json);
         } catch (JacksonException e) {
             throw new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            throw outOfRange(e);
         }
         if (root == null || root.isMissingNode()) {
             throw new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body is empty; expected a JSON object");
@@ -141,7 +151,15 @@ public final class EnvelopeCodec {
             return mapper.readTree(json);
         } catch (JacksonException e) {
             throw new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            throw outOfRange(e);
         }
+    }
+
+    /** Jackson refuses a number beyond what it will hold exactly (an exponent of millions) with an unchecked exception. */
+    private static InvalidEnvelopeException outOfRange(NumberFormatException e) {
+        return new InvalidEnvelopeException(Reason.MALFORMED_JSON, "", "body holds a number out of range: "
+                + abbreviate(String.valueOf(e.getMessage())));
     }
 
     public JsonMapper mapper() {

@@ -29,7 +29,7 @@ public final class RecordDecoder {
         Envelope envelope = codec.decode(value, new EnvelopeCodec.Defaults() {
             @Override
             public String id() {
-                return "k-" + topic + "-" + partition + "-" + offset;
+                return defaultId(topic, partition, offset);
             }
 
             @Override
@@ -43,6 +43,11 @@ public final class RecordDecoder {
                     "record key must equal the envelope's channel (per-channel order depends on it)");
         }
         return envelope;
+    }
+
+    /** The ID of an envelope that names none: derived from its record's coordinates, the same for every reader. */
+    public static String defaultId(String topic, int partition, long offset) {
+        return "k-" + topic + "-" + partition + "-" + offset;
     }
 
     public EnvelopeCodec codec() {

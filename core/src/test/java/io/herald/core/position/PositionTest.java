@@ -18,7 +18,7 @@ class PositionTest {
 
     @Test
     void parsesWhatItFormats() {
-        for (long offset : new long[] {0, 1, 9, 10, 123_456_789_012L, Long.MAX_VALUE}) {
+        for (long offset : new long[] {0, 1, 9, 10, 123_456_789_012L, Position.MAX_OFFSET}) {
             Position position = Position.ofOffset(offset);
             assertThat(Position.parse(position.toString())).isEqualTo(position);
         }
@@ -44,5 +44,15 @@ class PositionTest {
     @Test
     void refusesNegativeOffsets() {
         assertThatThrownBy(() -> Position.ofOffset(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** issue 16: the grammar took it, and nextOffset() overflowed into a negative Kafka offset. */
+    @Test
+    void refusesAnOffsetWhoseNextOffsetWouldOverflow() {
+        assertThatThrownBy(() -> Position.parse(Long.MAX_VALUE + "-1"))
+                .isInstanceOf(InvalidPositionException.class)
+                .hasMessageContaining("beyond Kafka's offsets");
+        assertThatThrownBy(() -> Position.ofOffset(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Position.ofOffset(Position.MAX_OFFSET).nextOffset()).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -1,6 +1,6 @@
 package io.herald.dispatcher.admin;
 
-import io.herald.dispatcher.engine.EngineException;
+import io.herald.engine.EngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;

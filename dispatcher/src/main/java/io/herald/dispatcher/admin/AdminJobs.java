@@ -1,7 +1,7 @@
 package io.herald.dispatcher.admin;
 
-import io.herald.dispatcher.engine.EngineException;
-import io.herald.dispatcher.engine.Progress;
+import io.herald.engine.EngineException;
+import io.herald.engine.Progress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,19 +2,17 @@ package io.herald.dispatcher.admin;
 
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.kafka.RecordDecoder;
-import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.EnvelopeProperties;
-import io.herald.dispatcher.apply.CommandDecoder;
-import io.herald.dispatcher.dlt.DeadLetters;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
-import io.herald.dispatcher.inspect.ChannelInspector;
-import io.herald.dispatcher.redis.RedisUrlProperties;
-import io.herald.dispatcher.replay.ReplayEngine;
-import io.herald.dispatcher.restore.RestoreEngine;
+import io.herald.engine.apply.CommandDecoder;
+import io.herald.engine.deadletter.DeadLetters;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
+import io.herald.engine.inspect.ChannelInspector;
+import io.herald.dispatcher.redis.RedisEndpointProperties;
+import io.herald.engine.replay.ReplayEngine;
+import io.herald.engine.restore.RestoreEngine;
 import io.herald.dispatcher.topic.TopicProperties;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import java.time.Clock;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +20,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The restore, replay and dead-letter engine inside the dispatcher, the same classes {@code heraldctl} runs on
- * its own. Its Kafka and Redis clients are separate from the consumer group's and connect on first use.
+ * its own. Its Kafka and Redis clients are separate from the consumer group's and connect on first use. They need
+ * one primary: on a Redis Cluster every operation fails with a message naming the setting ({@link RedisAccess}).
  */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
@@ -33,8 +32,8 @@ class EngineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisAccess redisAccess(RedisClient client, RedisUrlProperties redis, AdminProperties admin) {
-        return new RedisAccess(client, RedisURI.create(redis.url()), admin.timeout());
+    RedisAccess redisAccess(RedisClient client, RedisEndpointProperties redis, AdminProperties admin) {
+        return RedisAccess.of(client, redis.endpoint(), admin.timeout());
     }
 
     @Bean
@@ -44,9 +43,9 @@ class EngineConfiguration {
 
     @Bean
     ReplayEngine replayEngine(KafkaAccess kafka, RedisAccess redis, EnvelopeProperties envelope,
-            DispatcherProperties dispatcher) {
+            RedisEndpointProperties endpoint) {
         return new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(envelope.limits())),
-                dispatcher.shardedPubsub());
+                endpoint.endpoint().isCluster());
     }
 
     @Bean
@@ -55,7 +54,7 @@ class EngineConfiguration {
     }
 
     @Bean
-    ChannelInspector channelInspector(RedisAccess redis, DispatcherProperties dispatcher) {
-        return new ChannelInspector(redis, dispatcher.shardedPubsub());
+    ChannelInspector channelInspector(RedisAccess redis, RedisEndpointProperties endpoint) {
+        return new ChannelInspector(redis, endpoint.endpoint().isCluster());
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.dispatcher.apply;
 
+import io.herald.engine.apply.ApplyCommand;
 import io.herald.core.channel.ChannelName;
 import java.util.BitSet;
 import java.util.HashMap;

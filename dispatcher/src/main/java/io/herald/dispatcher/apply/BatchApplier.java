@@ -1,15 +1,23 @@
 package io.herald.dispatcher.apply;
 
-import io.herald.core.redis.ApplyResult;
-import io.herald.core.redis.ApplyScript;
+import io.herald.engine.apply.ApplyCommand;
+import io.herald.redis.ApplyResult;
+import io.herald.redis.ApplyScript;
+import io.herald.redis.RedisKeys;
+import io.herald.dispatcher.dataset.DatasetChangedException;
+import io.herald.dispatcher.dataset.DatasetGuard;
+import io.herald.dispatcher.dataset.DatasetIdentity;
 import io.herald.dispatcher.redis.RedisConnections;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.herald.dispatcher.apply.Replies.Reply;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -37,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the connection noticing (SCRIPT FLUSH, a failover behind a proxy; a restart too, unless reconnects were
  * tracked), and then the first batch of every listener thread and dispatcher instance fails whole with NOSCRIPT
  * and is sent again, and one that fails while another's reload lands is cut in two: records skipped for good.
+ *
+ * <p>Before that, one round trip asks the connection which dataset it writes to ({@link DatasetGuard}); a batch
+ * applies only to the dataset the dispatcher verified, so nothing newer lands on a replica that took over before
+ * what it lacks has been applied again. The batch's pipeline ends with the dataset's checkpoints (the highest
+ * offsets acknowledged by earlier batches on this same dataset).
  */
 public final class BatchApplier {
 
@@ -44,14 +57,16 @@ public final class BatchApplier {
 
     private final RedisConnections connections;
     private final ApplyScript script;
+    private final DatasetGuard dataset;
     private final Duration timeout;
 
     /**
      * @param timeout how long one send may wait for all of its replies before the missing ones count as failed
      */
-    public BatchApplier(RedisConnections connections, ApplyScript script, Duration timeout) {
+    public BatchApplier(RedisConnections connections, ApplyScript script, DatasetGuard dataset, Duration timeout) {
         this.connections = connections;
         this.script = script;
+        this.dataset = dataset;
         this.timeout = timeout;
     }
 
@@ -77,7 +92,48 @@ public final class BatchApplier {
         }
     }
 
+    /**
+     * Takes the dataset Redis answers with now as verified, without reading anything back from Kafka: for a
+     * benchmark or a test that owns the Redis it applies to. The dispatcher verifies through its repair instead.
+     */
+    public DatasetIdentity trustCurrentDataset() {
+        DatasetIdentity seen = observe();
+        dataset.verified(new DatasetGuard.Verified(seen, Map.of()), Map.of());
+        return seen;
+    }
+
+    /**
+     * Asks Redis which dataset it answers with now; when that is the verified one, also writes the checkpoints of
+     * the batches acknowledged on it. Throws when Redis does not answer.
+     */
+    public DatasetIdentity observe() {
+        StatefulRedisConnection<String, String> connection = connections.borrow();
+        try {
+            Reply<DatasetIdentity> seen = identify(connection);
+            if (seen.error() != null) {
+                throw new IllegalStateException("cannot identify the redis dataset", seen.error());
+            }
+            Map<String, String> checkpoints = dataset.takeCheckpointFields(seen.value());
+            if (!checkpoints.isEmpty()) {
+                connection.async().hset(RedisKeys.dataset(), checkpoints);
+                connection.flushCommands();
+            }
+            return seen.value();
+        } finally {
+            connections.release(connection);
+        }
+    }
+
+    /** Applies to the verified dataset; a {@link DatasetChangedException} failure means nothing was sent. */
     public BatchOutcome apply(List<ApplyCommand> commands) {
+        return applyTo(dataset.dataset(), commands);
+    }
+
+    /**
+     * Applies to the dataset {@code expected}, for the repair that verifies a dataset; a connection that shows
+     * another identity gets nothing but the probe, and the outcome fails with {@link DatasetChangedException}.
+     */
+    public BatchOutcome applyTo(DatasetGuard.Verified expected, List<ApplyCommand> commands) {
         int n = commands.size();
         ApplyResult[] results = new ApplyResult[n];
         long[] appliedPrev = new long[n];
@@ -92,15 +148,43 @@ public final class BatchApplier {
             return outcome(commands, results, appliedPrev, e);
         }
         try {
-            Failure failure = send(connection, commands, results, appliedPrev);
+            Reply<DatasetIdentity> seen = identify(connection);
+            if (seen.error() != null) {
+                return outcome(commands, results, appliedPrev, seen.error());
+            }
+            if (!seen.value().equals(expected.identity())) {
+                return outcome(commands, results, appliedPrev, new DatasetChangedException(expected.identity(), seen.value()));
+            }
+            Map<String, String> checkpoints = dataset.takeCheckpointFields(seen.value());
+            Failure failure = send(connection, commands, expected, checkpoints, results, appliedPrev);
             if (failure != null && failure.onlyNoScript()) {
                 log.info("redis lost the apply script during a batch (SCRIPT FLUSH?), resending the batch records={}", n);
-                failure = send(connection, commands, results, appliedPrev);
+                failure = send(connection, commands, expected, checkpoints, results, appliedPrev);
+            }
+            if (failure == null) {
+                dataset.acknowledged(seen.value(), highestOffsets(commands));
             }
             return outcome(commands, results, appliedPrev, failure == null ? null : failure.first());
         } finally {
             connections.release(connection);
         }
+    }
+
+    private static Map<Integer, Long> highestOffsets(List<ApplyCommand> commands) {
+        Map<Integer, Long> highest = new HashMap<>();
+        commands.forEach(c -> highest.merge(c.partition(), c.offset(), Math::max));
+        return highest;
+    }
+
+    /** One round trip: which dataset this connection writes to. */
+    private Reply<DatasetIdentity> identify(StatefulRedisConnection<String, String> connection) {
+        DatasetGuard.Probe probe = dataset.probe(connection.async());
+        connection.flushCommands();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Reply<String> info = await(probe.info(), deadline);
+        Reply<String> epoch = await(probe.epoch(), deadline);
+        Throwable error = info.error() != null ? info.error() : epoch.error();
+        return error != null ? new Reply<>(null, error) : new Reply<>(probe.identity(info.value(), epoch.value()), null);
     }
 
     private static BatchOutcome outcome(List<ApplyCommand> commands, ApplyResult[] results, long[] appliedPrev,
@@ -117,12 +201,18 @@ public final class BatchApplier {
      * send is kept: a resend of it only says "duplicate") and the applied {@code prev} evidence.
      */
     private Failure send(StatefulRedisConnection<String, String> connection, List<ApplyCommand> commands,
-            ApplyResult[] results, long[] appliedPrev) {
+            DatasetGuard.Verified target, Map<String, String> checkpoints, ApplyResult[] results, long[] appliedPrev) {
         RedisAsyncCommands<String, String> redis = connection.async();
         CompletableFuture<String> load = ApplyScript.load(redis).toCompletableFuture();
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(commands.size());
         for (ApplyCommand c : commands) {
-            replies.add(script.apply(redis, c.channel(), c.offset(), c.partition(), c.envelopeJson(), c.retention()));
+            replies.add(script.apply(redis, c.channel(), c.offset(), c.partition(), c.envelopeJson(), c.retention(),
+                    target.ifNew(c.partition())));
+        }
+        // earlier batches' checkpoints, on the dataset they were acknowledged on; a failure here costs nothing but
+        // a longer repair later, so its reply is not awaited
+        if (!checkpoints.isEmpty()) {
+            redis.hset(RedisKeys.dataset(), checkpoints);
         }
         connection.flushCommands();
 
@@ -135,7 +225,7 @@ public final class BatchApplier {
             Throwable error = reply.error();
             if (error == null) {
                 try {
-                    record(ApplyScript.result(reply.value()), i, results, appliedPrev);
+                    Replies.record(ApplyScript.result(reply.value()), i, results, appliedPrev);
                     continue;
                 } catch (RuntimeException e) {
                     error = new IllegalStateException("unexpected reply from the apply script: " + reply.value(), e);
@@ -149,28 +239,7 @@ public final class BatchApplier {
         return first == null ? null : new Failure(first, onlyNoScript);
     }
 
-    private static void record(ApplyResult result, int i, ApplyResult[] results, long[] appliedPrev) {
-        if (result.outcome() == ApplyResult.Outcome.APPLIED) {
-            appliedPrev[i] = Math.min(appliedPrev[i], result.previous().offset());
-            results[i] = result;
-        } else if (results[i] == null || results[i].outcome() != ApplyResult.Outcome.APPLIED) {
-            results[i] = result;
-        }
-    }
-
-    private record Reply<T>(T value, Throwable error) {
-    }
-
     private <T> Reply<T> await(Future<T> future, long deadline) {
-        try {
-            return new Reply<>(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null);
-        } catch (ExecutionException e) {
-            return new Reply<>(null, e.getCause());
-        } catch (TimeoutException e) {
-            return new Reply<>(null, new TimeoutException("no reply from redis within " + timeout.toMillis() + "ms"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Reply<>(null, e);
-        }
+        return Replies.await(future, deadline, timeout);
     }
 }

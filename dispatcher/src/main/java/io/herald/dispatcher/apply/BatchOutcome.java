@@ -1,6 +1,7 @@
 package io.herald.dispatcher.apply;
 
-import io.herald.core.redis.ApplyResult;
+import io.herald.engine.apply.ApplyCommand;
+import io.herald.redis.ApplyResult;
 import java.util.BitSet;
 import java.util.List;
 

@@ -2,19 +2,27 @@ package io.herald.dispatcher.consumer;
 
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.kafka.RecordDecoder;
-import io.herald.core.redis.ApplyScript;
+import io.herald.redis.ApplyScript;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.EnvelopeProperties;
+import io.herald.dispatcher.apply.Applier;
 import io.herald.dispatcher.apply.BatchApplier;
-import io.herald.dispatcher.apply.CommandDecoder;
-import io.herald.dispatcher.deadletter.DeadLetterPublisher;
+import io.herald.dispatcher.apply.ClusterBatchApplier;
+import io.herald.engine.apply.CommandDecoder;
+import io.herald.dispatcher.dataset.DatasetGuard;
+import io.herald.engine.KafkaAccess;
 import io.herald.dispatcher.metrics.DispatcherMetrics;
+import io.herald.dispatcher.move.RecordMover;
 import io.herald.dispatcher.redis.RedisAvailability;
+import io.herald.dispatcher.redis.ClusterNodes;
 import io.herald.dispatcher.redis.RedisConnections;
-import io.herald.dispatcher.retention.RetentionPolicy;
+import io.herald.dispatcher.redis.RedisTopology;
+import io.herald.engine.retention.RetentionPolicy;
 import io.herald.dispatcher.topic.TopicProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,9 +30,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -59,17 +70,12 @@ class ConsumerConfiguration {
 
     @Bean
     RetentionPolicy retentionPolicy(DispatcherProperties dispatcher) {
-        return new RetentionPolicy(dispatcher.retention());
+        return new RetentionPolicy(dispatcher.retention().settings());
     }
 
     @Bean
     CommandDecoder commandDecoder(EnvelopeProperties envelope, RetentionPolicy retention) {
         return new CommandDecoder(new RecordDecoder(new EnvelopeCodec(envelope.limits())), retention);
-    }
-
-    @Bean
-    BatchApplier batchApplier(RedisConnections connections, DispatcherProperties dispatcher) {
-        return new BatchApplier(connections, new ApplyScript(dispatcher.shardedPubsub()), dispatcher.redisTimeout());
     }
 
     @Bean
@@ -82,10 +88,39 @@ class ConsumerConfiguration {
         return new DispatcherMetrics(registry, redis);
     }
 
+    /**
+     * Its own transactional producers, not a {@link KafkaTemplate} bean: the dead-letter template stays Boot's
+     * (non-transactional) one. The transactional.id prefix is stable per instance when static membership gives it a
+     * name, so that a restarted dispatcher aborts its predecessor's open transaction at once.
+     */
     @Bean
-    NotificationBatchListener notificationBatchListener(CommandDecoder decoder, BatchApplier applier,
-            DeadLetterPublisher deadLetters, RedisAvailability redis, DispatcherMetrics metrics) {
-        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics);
+    RecordMover recordMover(KafkaProperties kafka, DispatcherProperties dispatcher) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) dispatcher.moves().transactionTimeout().toMillis());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "herald-dispatcher-move");
+        DefaultKafkaProducerFactory<byte[], byte[]> producers = new DefaultKafkaProducerFactory<>(config);
+        producers.setTransactionIdPrefix(transactionIdPrefix(kafka, dispatcher));
+        return new RecordMover(producers);
+    }
+
+    private static String transactionIdPrefix(KafkaProperties kafka, DispatcherProperties dispatcher) {
+        String configured = dispatcher.moves().transactionIdPrefix();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        Object instance = kafka.getConsumer().getProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        String name = instance != null ? instance.toString() : UUID.randomUUID().toString();
+        return dispatcher.groupId() + "-move-" + name + "-";
+    }
+
+    @Bean
+    NotificationBatchListener notificationBatchListener(CommandDecoder decoder, Applier applier,
+            DeadLetterPublisher deadLetters, RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover) {
+        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics, mover);
     }
 
     /**
@@ -123,19 +158,78 @@ class ConsumerConfiguration {
         // holds by position: a commit that is lost (crash, rebalance) only redelivers records Redis then counts
         // as duplicates; a failed commit is logged and the next one covers its offsets.
         properties.setSyncCommits(false);
+        // a moved record's transaction leaves a commit marker after it on the home partition, which takes an offset
+        // but is never delivered: without this the group's committed offset stays one short of the partition's end
+        // (a lag of 1 that never goes away) until the partition's next record
+        properties.setFixTxOffsets(true);
         container.setCommonErrorHandler(errorHandler);
         container.setupMessageListener(listener);
         return container;
     }
 
-    /** First contact with Redis at startup: loads the script and reports an outage at once, without failing startup. */
-    @Bean
-    ApplicationRunner applyScriptLoader(BatchApplier applier, RedisAvailability redis) {
-        return args -> {
-            Throwable error = applier.loadScript();
-            if (error != null) {
-                redis.unavailable(error, "phase=startup");
-            }
-        };
+    /**
+     * One primary (a URL, or Sentinel): batches apply behind the dataset guard, which notices a failover or a flush
+     * and re-applies what the dataset lacks (docs/architecture.md, "When the Redis dataset changes underneath").
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(RedisTopology.SinglePrimary.class)
+    static class SinglePrimary {
+
+        @Bean
+        DatasetGuard datasetGuard(TopicProperties topics) {
+            return new DatasetGuard(topics.topic());
+        }
+
+        @Bean
+        BatchApplier batchApplier(RedisConnections connections, DatasetGuard dataset, DispatcherProperties dispatcher) {
+            return new BatchApplier(connections, new ApplyScript(false), dataset, dispatcher.redisTimeout());
+        }
+
+        /** Its Kafka clients are its own (assignment only, no group), created on first use. */
+        @Bean
+        DatasetRepair datasetRepair(DatasetGuard dataset, BatchApplier applier, CommandDecoder decoder,
+                RedisConnections connections, KafkaProperties kafka, TopicProperties topics, DispatcherProperties dispatcher,
+                DispatcherMetrics metrics) {
+            return new DatasetRepair(dataset, applier, decoder, connections,
+                    new KafkaAccess(kafka.buildAdminProperties(), topics.topic(), dispatcher.redisTimeout().multipliedBy(6)),
+                    dispatcher.groupId(), dispatcher.redisTimeout().multipliedBy(6), metrics::datasetVerified);
+        }
+
+        @Bean
+        DatasetWatch datasetWatch(BatchApplier applier, DatasetGuard dataset, DatasetRepair repair,
+                DispatcherProperties dispatcher) {
+            return new DatasetWatch(applier, dataset, repair, dispatcher.datasetCheck());
+        }
+
+        @Bean
+        GuardedApplier applier(BatchApplier applier, DatasetRepair repair, RedisAvailability redis) {
+            return new GuardedApplier(applier, repair, redis);
+        }
+
+        /** First contact with Redis at startup: loads the script and reports an outage at once, without failing startup. */
+        @Bean
+        ApplicationRunner applyScriptLoader(BatchApplier applier, RedisAvailability redis) {
+            return args -> {
+                Throwable error = applier.loadScript();
+                if (error != null) {
+                    redis.unavailable(error, "phase=startup");
+                }
+            };
+        }
+    }
+
+    /**
+     * A Redis Cluster: batches are confirmed with WAIT on every primary they wrote to before they are committed
+     * (docs/architecture.md, "Redis Cluster: WAIT before commit"); the dataset guard is not used.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(RedisTopology.Cluster.class)
+    static class Cluster {
+
+        @Bean
+        ClusterBatchApplier applier(ClusterNodes nodes, DispatcherProperties dispatcher) {
+            DispatcherProperties.Cluster cluster = dispatcher.cluster();
+            return new ClusterBatchApplier(nodes, cluster.waitReplicas(), cluster.waitTimeout(), dispatcher.redisTimeout());
+        }
     }
 }

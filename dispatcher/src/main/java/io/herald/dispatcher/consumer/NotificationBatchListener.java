@@ -1,45 +1,59 @@
 package io.herald.dispatcher.consumer;
 
-import io.herald.core.redis.ApplyResult;
-import io.herald.dispatcher.apply.ApplyCommand;
-import io.herald.dispatcher.apply.BatchApplier;
+import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.redis.ApplyResult;
+import io.herald.engine.apply.ApplyCommand;
+import io.herald.dispatcher.apply.Applier;
 import io.herald.dispatcher.apply.BatchOutcome;
-import io.herald.dispatcher.apply.CommandDecoder;
-import io.herald.dispatcher.apply.CommandDecoder.Accepted;
-import io.herald.dispatcher.apply.CommandDecoder.Decoded;
-import io.herald.dispatcher.apply.CommandDecoder.Rejected;
-import io.herald.dispatcher.deadletter.DeadLetter;
-import io.herald.dispatcher.deadletter.DeadLetterPublisher;
+import io.herald.engine.apply.CommandDecoder;
+import io.herald.engine.apply.CommandDecoder.Accepted;
+import io.herald.engine.apply.CommandDecoder.Decoded;
+import io.herald.engine.apply.CommandDecoder.Rejected;
+import io.herald.engine.deadletter.DeadLetter;
 import io.herald.dispatcher.metrics.DispatcherMetrics;
 import io.herald.dispatcher.metrics.DispatcherMetrics.BatchCounts;
+import io.herald.dispatcher.move.RecordMover;
+import io.herald.dispatcher.move.RecordMover.Move;
 import io.herald.dispatcher.redis.RedisAvailability;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
 /**
  * Applies each polled batch: decode every record, apply the valid ones to Redis in one pipeline, dead-letter
  * the rest, and return only when all of that is acknowledged, so that the container commits the batch's
  * offsets (AckMode.BATCH) exactly when Redis and the dead-letter topic hold every record. Any failure throws:
  * nothing is committed, and the error handler retries the same batch with backoff.
+ *
+ * <p>A valid record on another partition than its channel's home partition is not applied but moved there
+ * ({@link RecordMover}), and applied when it is consumed on the home partition. Such a batch's offsets are
+ * committed by the move's transaction, after everything else of the batch was applied and dead-lettered: the
+ * moved copies exist exactly when the batch counts as consumed. (The container's own commit that follows names
+ * the same offsets.)
  */
-public final class NotificationBatchListener implements BatchMessageListener<byte[], byte[]> {
+public final class NotificationBatchListener implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationBatchListener.class);
 
     private final CommandDecoder decoder;
-    private final BatchApplier applier;
+    private final Applier applier;
     private final DeadLetterPublisher deadLetters;
     private final RedisAvailability redis;
     private final DispatcherMetrics metrics;
+    private final RecordMover mover;
 
     /**
      * Records Redis skipped for good (see {@link io.herald.dispatcher.apply.ApplyGaps}). The evidence exists
@@ -48,9 +62,14 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
      */
     private final Set<RecordId> skipped = ConcurrentHashMap.newKeySet();
 
-    public NotificationBatchListener(CommandDecoder decoder, BatchApplier applier, DeadLetterPublisher deadLetters,
-            RedisAvailability redis, DispatcherMetrics metrics) {
+    /**
+     * @param applier the Redis side: {@link GuardedApplier} on one primary, a
+     *                {@link io.herald.dispatcher.apply.ClusterBatchApplier} on a Redis Cluster
+     */
+    public NotificationBatchListener(CommandDecoder decoder, Applier applier, DeadLetterPublisher deadLetters,
+            RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover) {
         this.decoder = decoder;
+        this.mover = mover;
         this.applier = applier;
         this.deadLetters = deadLetters;
         this.redis = redis;
@@ -64,14 +83,22 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
     }
 
     @Override
-    public void onMessage(List<ConsumerRecord<byte[], byte[]>> records) {
+    public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         long start = System.nanoTime();
         List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.size());
         List<ApplyCommand> commands = new ArrayList<>(records.size());
         List<DeadLetter> letters = new ArrayList<>();
+        List<Move> moves = new ArrayList<>();
+        Map<String, Integer> partitionCounts = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Decoded decoded = decoder.decode(record);
             if (decoded instanceof Accepted accepted) {
+                int home = ChannelPartitioner.partitionOf(accepted.command().channel(),
+                        partitionCounts.computeIfAbsent(record.topic(), topic -> consumer.partitionsFor(topic).size()));
+                if (home != record.partition()) {
+                    moves.add(new Move(record, accepted.command().envelopeJson(), home));
+                    continue;
+                }
                 sources.add(record);
                 commands.add(accepted.command());
             } else if (decoded instanceof Rejected rejected) {
@@ -95,12 +122,25 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
                 record -> !skipped.isEmpty() && skipped.contains(RecordId.of(record)));
         letters.addAll(sorted.letters());
         deadLetters.publish(letters);
+        if (!moves.isEmpty()) {
+            mover.move(moves, nextOffsets(records), consumer.groupMetadata());
+        }
         if (!skipped.isEmpty()) {
             records.forEach(record -> skipped.remove(RecordId.of(record)));
         }
         BatchCounts counts = sorted.counts();
         metrics.batch(new BatchCounts(counts.applied(), counts.duplicates(), rejected + counts.deadLettered(),
-                counts.partitionMismatches()), Duration.ofNanos(System.nanoTime() - start));
+                counts.partitionMismatches(), moves.size()), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The offset after the batch's last record, per partition: what the container would commit. */
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
     }
 
     /** Kafka timestamp to Redis acknowledgement, per record this attempt (or an earlier one) applied. */
@@ -147,17 +187,27 @@ public final class NotificationBatchListener implements BatchMessageListener<byt
                 }
             }
         }
-        return new Sorted(new BatchCounts(applied, duplicates, gaps, mismatches), letters);
+        return new Sorted(new BatchCounts(applied, duplicates, gaps, mismatches, 0), letters);
     }
 
+    /**
+     * The record is on its channel's home partition (others were moved there), but the channel's meta names
+     * another: its history was applied from there, because the topic's partition count changed since, or because
+     * records a producer put on a non-home partition were applied there before the dispatcher moved such records.
+     */
     private static DeadLetter mismatch(ConsumerRecord<byte[], byte[]> record, ApplyCommand command, ApplyResult result) {
-        log.error("partition mismatch: channel belongs to another partition in redis, dead-lettering "
-                        + "(was the topic's partition count changed?) channel={} partition={} offset={} metaPartition={} last={}",
+        log.error("partition mismatch: the channel's history in redis was applied from another partition than its "
+                        + "home partition, dead-lettering (partition count changed, or history written by a producer "
+                        + "with another partitioner; docs/operations.md) channel={} partition={} offset={} "
+                        + "metaPartition={} last={}",
                 command.channel(), record.partition(), record.offset(), result.metaPartition(), result.previous());
         return new DeadLetter(record, DeadLetter.PARTITION_MISMATCH, null,
-                "channel '" + command.channel() + "' is applied from partition " + result.metaPartition()
-                        + " in redis, this record is on partition " + record.partition()
-                        + "; the topic's partition count must not change once streams exist");
+                "channel '" + command.channel() + "' has its history in redis from partition " + result.metaPartition()
+                        + " (meta 'part', last " + result.previous() + "), but its home partition (Kafka's default "
+                        + "partitioner on the key) is partition " + record.partition() + ", where this record is: the topic's "
+                        + "partition count changed since that history was written, or it was written from records a "
+                        + "producer put on partition " + result.metaPartition() + " by another partitioner; "
+                        + "see docs/operations.md, 'partition-mismatch'");
     }
 
     private static DeadLetter gap(ConsumerRecord<byte[], byte[]> record, ApplyCommand command, ApplyResult result) {

@@ -2,6 +2,7 @@ package io.herald.dispatcher.metrics;
 
 import io.herald.core.metrics.LatencyBuckets;
 import io.herald.dispatcher.redis.RedisAvailability;
+import io.herald.dispatcher.dataset.DatasetVerification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -17,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  *     exactly one outcome each: {@code applied} (written to the channel's log and published),
  *     {@code duplicate} (already applied: a redelivery after a restart or rebalance, nothing written),
  *     {@code dead_lettered} (invalid, or skipped by Redis, and sent to the DLT) and {@code partition_mismatch}
- *     (the channel's meta names another partition; also sent to the DLT, counted only here). A non-zero
- *     partition_mismatch rate means the topic's partition count was changed: alert on it.</li>
+ *     (the channel's meta names another partition; also sent to the DLT, counted only here) and {@code moved}
+ *     (on another partition than its channel's home partition, produced there to be applied when consumed there;
+ *     counted again by the outcome of that). A non-zero partition_mismatch rate means the topic's partition count
+ *     was changed, or a channel's history was written from another partition: alert on it. A non-zero moved rate
+ *     means a producer does not use Kafka's default partitioner (docs/producers.md).</li>
  * <li>{@value #BATCH_SIZE} [{@code herald_dispatcher_batch_size_records}]: records per committed batch.</li>
  * <li>{@value #BATCH_APPLY} [{@code herald_dispatcher_batch_apply_seconds}]: time to decode, apply and
  *     dead-letter a batch, for the attempt that succeeded (time spent waiting out a Redis outage is not in it).</li>
@@ -41,20 +45,33 @@ public final class DispatcherMetrics {
     public static final String BATCH_APPLY = "herald.dispatcher.batch.apply";
     public static final String REDIS_AVAILABLE = "herald.dispatcher.redis.available";
     public static final String APPLY_LATENCY = "herald.dispatcher.apply.latency";
+    public static final String DATASET_CHANGES = "herald.dispatcher.redis.dataset.changes";
+    public static final String DATASET_REAPPLIED = "herald.dispatcher.redis.dataset.reapplied";
 
     private final Counter applied;
     private final Counter duplicate;
     private final Counter deadLettered;
     private final Counter partitionMismatch;
+    private final Counter moved;
     private final DistributionSummary batchSize;
     private final Timer batchApply;
     private final Timer applyLatency;
+    private final MeterRegistry registry;
+    private final Counter reapplied;
 
     public DispatcherMetrics(MeterRegistry registry, RedisAvailability redis) {
+        this.registry = registry;
+        datasetChanges(DatasetVerification.Kind.REPLACED);
+        datasetChanges(DatasetVerification.Kind.EMPTIED);
+        this.reapplied = Counter.builder(DATASET_REAPPLIED)
+                .description("Records a replaced Redis dataset lacked, applied again from Kafka before anything newer")
+                .baseUnit("records")
+                .register(registry);
         this.applied = records(registry, "applied");
         this.duplicate = records(registry, "duplicate");
         this.deadLettered = records(registry, "dead_lettered");
         this.partitionMismatch = records(registry, "partition_mismatch");
+        this.moved = records(registry, "moved");
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
                 .description("Records per committed batch")
                 .baseUnit("records")
@@ -84,6 +101,7 @@ public final class DispatcherMetrics {
         duplicate.increment(counts.duplicates());
         deadLettered.increment(counts.deadLettered());
         partitionMismatch.increment(counts.partitionMismatches());
+        moved.increment(counts.moved());
         batchSize.record(counts.total());
         batchApply.record(elapsed);
     }
@@ -101,10 +119,25 @@ public final class DispatcherMetrics {
         }
     }
 
+    private Counter datasetChanges(DatasetVerification.Kind kind) {
+        return Counter.builder(DATASET_CHANGES)
+                .description("Redis datasets found replaced (failover, restart with data) or emptied (data lost)")
+                .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry);
+    }
+
+    /** A dataset was verified before the dispatcher wrote to it. */
+    public void datasetVerified(DatasetVerification verification) {
+        if (verification.isChange()) {
+            datasetChanges(verification.kind()).increment();
+        }
+        reapplied.increment(verification.recordsMissing());
+    }
+
     /** How the records of one batch ended. */
-    public record BatchCounts(int applied, int duplicates, int deadLettered, int partitionMismatches) {
+    public record BatchCounts(int applied, int duplicates, int deadLettered, int partitionMismatches, int moved) {
         public int total() {
-            return applied + duplicates + deadLettered + partitionMismatches;
+            return applied + duplicates + deadLettered + partitionMismatches + moved;
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.herald.dispatcher.metrics;
 
-import io.herald.dispatcher.dlt.DeadLetters;
-import io.herald.dispatcher.engine.EngineException;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.inspect.GroupLag;
-import io.herald.dispatcher.inspect.PartitionLag;
+import io.herald.engine.deadletter.DeadLetters;
+import io.herald.engine.EngineException;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.inspect.GroupLag;
+import io.herald.engine.inspect.PartitionLag;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -1,9 +1,9 @@
 package io.herald.dispatcher.metrics;
 
 import io.herald.dispatcher.DispatcherProperties;
-import io.herald.dispatcher.dlt.DeadLetters;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.inspect.ComponentHealth;
+import io.herald.engine.deadletter.DeadLetters;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.inspect.ComponentHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

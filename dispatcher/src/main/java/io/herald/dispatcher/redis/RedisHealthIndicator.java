@@ -1,8 +1,12 @@
 package io.herald.dispatcher.redis;
 
+import io.herald.dispatcher.dataset.DatasetGuard;
+import io.herald.dispatcher.dataset.DatasetIdentity;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,15 +16,18 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Reports Redis as the {@code redis} health component: a PING on one of the dispatcher's own connections.
  * A failure is reported, not logged: {@link RedisAvailability} already logs the outage once, and probes
- * run every few seconds.
+ * run every few seconds. The details also name the dataset the dispatcher verified and the last time it found
+ * Redis replaced (failover) or emptied (data lost), which a PING alone cannot show.
  */
 public final class RedisHealthIndicator implements HealthIndicator {
 
     private final RedisConnections connections;
+    private final DatasetGuard dataset;
     private final Duration timeout;
 
-    public RedisHealthIndicator(RedisConnections connections, Duration timeout) {
+    public RedisHealthIndicator(RedisConnections connections, DatasetGuard dataset, Duration timeout) {
         this.connections = connections;
+        this.dataset = dataset;
         this.timeout = timeout;
     }
 
@@ -31,7 +38,17 @@ public final class RedisHealthIndicator implements HealthIndicator {
             try {
                 RedisFuture<String> pong = connection.async().ping();
                 connection.flushCommands();
-                return Health.up().withDetail("ping", pong.get(timeout.toMillis(), TimeUnit.MILLISECONDS)).build();
+                Health.Builder health = Health.up().withDetail("ping", pong.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                DatasetIdentity verified = dataset.verified();
+                if (verified != null) {
+                    health.withDetail("datasetEpoch", String.valueOf(verified.epoch()));
+                }
+                DatasetGuard.Change change = dataset.lastChange();
+                if (change != null) {
+                    health.withDetail("datasetLastChange", Map.of("kind", change.verification().kind().name().toLowerCase(Locale.ROOT),
+                            "at", change.at().toString(), "recordsMissingApplied", change.verification().recordsMissing()));
+                }
+                return health.build();
             } finally {
                 connections.release(connection);
             }

@@ -1,28 +1,27 @@
 package io.herald.dispatcher.topic;
 
-import io.herald.core.kafka.Topics;
+import io.herald.core.kafka.ClusterTopics;
+import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
-/** Declares the notifications topic and its dead-letter topic so that the dispatcher works on a fresh broker. */
+/**
+ * Declares the notifications topic and its dead-letter topic so that the dispatcher works on a fresh cluster, with
+ * the replication of {@link TopicProperties} (ingest declares the same: whichever starts first creates them).
+ */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
 
     @Bean
-    NewTopic notificationsTopic(TopicProperties topics) {
-        return TopicBuilder.name(topics.topic())
-                .partitions(topics.partitions())
-                .replicas(topics.replicationFactor())
-                .build();
-    }
-
-    @Bean
-    NewTopic deadLetterTopic(TopicProperties topics) {
-        return TopicBuilder.name(Topics.deadLetters(topics.topic()))
-                .partitions(topics.partitions())
-                .replicas(topics.replicationFactor())
-                .build();
+    KafkaAdmin.NewTopics heraldTopics(TopicProperties topics, KafkaAdmin admin, KafkaProperties kafka) {
+        if (!kafka.getAdmin().isAutoCreate()) {
+            return new KafkaAdmin.NewTopics(); // nothing is created: no reason to ask the cluster its size
+        }
+        return new KafkaAdmin.NewTopics(ClusterTopics.declare(topics.topic(), topics.partitions(), topics.replication(),
+                admin.getConfigurationProperties(), Duration.ofSeconds(admin.getOperationTimeout()))
+                .toArray(NewTopic[]::new));
     }
 }

@@ -1,21 +1,31 @@
 package io.herald.dispatcher.topic;
 
+import io.herald.core.kafka.TopicReplication;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings under {@code herald.kafka}, shared with the other Herald services.
+ * Settings under {@code herald.kafka}, shared with the other Herald services. Partitions and replication apply
+ * only when a service creates the topics on a cluster that lacks them (ingest declares the same settings); an
+ * existing topic is left as it is.
  *
  * @param topic             the notifications topic (default {@code herald.notifications}); its dead letters go
  *                          to {@code <topic>.DLT}
- * @param partitions        partitions of a topic created on a fresh broker (default 6). Fixed once streams exist:
- *                          a channel's records must stay on one partition to keep their order
- * @param replicationFactor replicas of a topic created on a fresh broker (default 1, for development; use 3 in
- *                          production)
+ * @param partitions        partitions of the topics (default 6). Fixed once streams exist: a channel's records
+ *                          must stay on one partition to keep their order
+ * @param replicationFactor replicas per partition (default 0: {@code min(3, brokers in the cluster)}, so 1 on a
+ *                          development broker and 3 in production)
+ * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).
+ *                          With ingest's {@code acks=all}, an accepted notification is on at least this many brokers
  */
 @ConfigurationProperties("herald.kafka")
 public record TopicProperties(
         @DefaultValue("herald.notifications") String topic,
         @DefaultValue("6") int partitions,
-        @DefaultValue("1") short replicationFactor) {
+        @DefaultValue("0") int replicationFactor,
+        @DefaultValue("0") int minInsyncReplicas) {
+
+    public TopicReplication replication() {
+        return new TopicReplication(replicationFactor, minInsyncReplicas);
+    }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.dispatcher.support.RunningDispatcher;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;

@@ -1,10 +1,11 @@
 package io.herald.dispatcher.apply;
 
+import io.herald.engine.apply.ApplyCommand;
 import static io.herald.dispatcher.apply.ApplyGaps.NOT_APPLIED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.Retention;
+import io.herald.redis.Retention;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,17 +1,21 @@
 package io.herald.dispatcher.apply;
 
+import io.herald.engine.apply.ApplyCommand;
+import io.herald.dispatcher.dataset.DatasetChangedException;
+import io.herald.dispatcher.dataset.DatasetGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.ApplyResult.Outcome;
-import io.herald.core.redis.ApplyResult;
-import io.herald.core.redis.ApplyScript;
-import io.herald.core.redis.RedisKeys;
-import io.herald.core.redis.Retention;
-import io.herald.dispatcher.redis.RedisClients;
+import io.herald.redis.ApplyResult.Outcome;
+import io.herald.redis.ApplyResult;
+import io.herald.redis.ApplyScript;
+import io.herald.redis.RedisKeys;
+import io.herald.redis.Retention;
 import io.herald.dispatcher.redis.RedisConnections;
+import io.herald.redis.RedisClientFactory;
+import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.Range;
@@ -52,10 +56,12 @@ class BatchApplierTest {
     @BeforeAll
     void start(RedisServer server) {
         this.server = server;
-        resources = RedisClients.resources(Duration.ofMillis(50), Duration.ofMillis(500));
-        client = RedisClients.create(resources, Duration.ofSeconds(2));
+        resources = RedisClientFactory.resources(RedisClientFactory.reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(500)));
+        client = new RedisClientFactory(RedisEndpoint.ofUrl(server.url()), resources)
+                .client(RedisClientFactory.Timeouts.of(Duration.ofSeconds(2)), true);
         connections = new RedisConnections(client, RedisURI.create(server.url()));
-        applier = new BatchApplier(connections, new ApplyScript(false), Duration.ofSeconds(2));
+        applier = new BatchApplier(connections, new ApplyScript(false), new DatasetGuard("test"), Duration.ofSeconds(2));
+        applier.trustCurrentDataset();
         inspector = client.connect(RedisURI.create(server.url()));
     }
 
@@ -139,9 +145,15 @@ class BatchApplierTest {
             server.restart();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> applier.apply(batch).succeeded());
+        // the server that answers now is another process with another (empty) dataset: nothing is sent to it
+        // until it is verified (the dispatcher's DatasetRepair; here the test owns the dataset and trusts it)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(applier.apply(batch).failure())
+                .isInstanceOf(DatasetChangedException.class));
         RedisCommands<String, String> redis = inspector.sync();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.ping()).isEqualTo("PONG"));
+        assertThat(log("user:down")).isEmpty();
+        applier.trustCurrentDataset();
+        assertThat(applier.apply(batch).succeeded()).isTrue();
         assertThat(log("user:down")).extracting(StreamMessage::getId)
                 .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> (100 + i) + "-1").toList());
     }

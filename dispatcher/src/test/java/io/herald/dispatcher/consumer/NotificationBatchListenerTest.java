@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.ApplyResult;
-import io.herald.core.redis.ApplyResult.Outcome;
-import io.herald.core.redis.Retention;
-import io.herald.dispatcher.apply.ApplyCommand;
+import io.herald.redis.ApplyResult;
+import io.herald.redis.ApplyResult.Outcome;
+import io.herald.redis.Retention;
+import io.herald.engine.apply.ApplyCommand;
 import io.herald.dispatcher.consumer.NotificationBatchListener.Sorted;
-import io.herald.dispatcher.deadletter.DeadLetter;
+import io.herald.engine.deadletter.DeadLetter;
 import io.herald.dispatcher.metrics.DispatcherMetrics.BatchCounts;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -33,7 +33,7 @@ class NotificationBatchListenerTest {
         Sorted sorted = NotificationBatchListener.sort(sources, commands, List.of(result(Outcome.APPLIED),
                 result(Outcome.DUPLICATE), result(Outcome.PARTITION_MISMATCH), result(Outcome.APPLIED)), record -> false);
 
-        assertThat(sorted.counts()).isEqualTo(new BatchCounts(2, 1, 0, 1));
+        assertThat(sorted.counts()).isEqualTo(new BatchCounts(2, 1, 0, 1, 0));
         assertThat(sorted.letters()).extracting(DeadLetter::reason).containsExactly(DeadLetter.PARTITION_MISMATCH);
         assertThat(sorted.letters().get(0).record()).isSameAs(sources.get(2));
         assertThat(sorted.letters().get(0).message()).contains("partition 3").contains("partition 0");
@@ -44,7 +44,7 @@ class NotificationBatchListenerTest {
         Sorted sorted = NotificationBatchListener.sort(sources, commands, List.of(result(Outcome.DUPLICATE),
                 result(Outcome.DUPLICATE), result(Outcome.APPLIED), result(Outcome.APPLIED)), record -> record.offset() == 10);
 
-        assertThat(sorted.counts()).isEqualTo(new BatchCounts(2, 1, 1, 0));
+        assertThat(sorted.counts()).isEqualTo(new BatchCounts(2, 1, 1, 0, 0));
         assertThat(sorted.letters()).extracting(DeadLetter::reason).containsExactly(DeadLetter.APPLY_GAP);
         assertThat(sorted.letters().get(0).record()).isSameAs(sources.get(0));
     }
@@ -55,7 +55,7 @@ class NotificationBatchListenerTest {
         Sorted sorted = NotificationBatchListener.sort(sources, commands, List.of(result(Outcome.APPLIED),
                 result(Outcome.APPLIED), result(Outcome.APPLIED), result(Outcome.APPLIED)), record -> record.offset() == 10);
 
-        assertThat(sorted.counts()).isEqualTo(new BatchCounts(4, 0, 0, 0));
+        assertThat(sorted.counts()).isEqualTo(new BatchCounts(4, 0, 0, 0, 0));
         assertThat(sorted.letters()).isEmpty();
     }
 }

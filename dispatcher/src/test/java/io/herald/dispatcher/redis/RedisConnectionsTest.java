@@ -2,6 +2,8 @@ package io.herald.dispatcher.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.redis.RedisClientFactory;
+import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -36,8 +38,9 @@ class RedisConnectionsTest {
 
     @BeforeEach
     void start(RedisServer server) {
-        resources = RedisClients.resources(Duration.ofMillis(50), Duration.ofMillis(500));
-        client = RedisClients.create(resources, Duration.ofSeconds(2));
+        resources = RedisClientFactory.resources(RedisClientFactory.reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(500)));
+        client = new RedisClientFactory(RedisEndpoint.ofUrl(server.url()), resources)
+                .client(RedisClientFactory.Timeouts.of(Duration.ofSeconds(2)), true);
         connections = new RedisConnections(client, RedisURI.create(server.url()));
     }
 

@@ -1,8 +1,8 @@
 package io.herald.dispatcher.support;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.LiveMessage;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.LiveMessage;
+import io.herald.redis.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;

@@ -3,13 +3,19 @@ package io.herald.dispatcher.support;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.dispatcher.DispatcherApplication;
 import io.herald.dispatcher.metrics.DispatcherMetrics;
 import io.herald.testkit.kafka.KafkaBroker;
+import io.herald.testkit.redis.RedisCluster;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +61,16 @@ public final class RunningDispatcher implements AutoCloseable {
     public final RedisClient redisClient;
     public final StatefulRedisConnection<String, String> redis;
 
+    /** On a Redis Cluster: the clients of the cluster; {@link #redisClient} and {@link #redis} are null. */
+    public final RedisClusterClient clusterClient;
+    private final StatefulRedisClusterConnection<String, String> cluster;
+
     private RunningDispatcher(String name, KafkaBroker kafka, RedisServer redisServer, String... extraArgs) {
+        this(name, kafka, List.of("--spring.data.redis.url=" + redisServer.url()), redisServer, null, extraArgs);
+    }
+
+    private RunningDispatcher(String name, KafkaBroker kafka, List<String> redisArgs, RedisServer redisServer,
+            RedisCluster redisCluster, String... extraArgs) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         this.topic = name + "." + suffix;
         this.groupId = name + "-group-" + suffix;
@@ -63,8 +78,8 @@ public final class RunningDispatcher implements AutoCloseable {
         // no spring.kafka.listener.concurrency: dispatcher.yml's default, one thread per partition, is under test
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--spring.data.redis.url=" + redisServer.url(),
                 "--herald.kafka.topic=" + topic,
                 "--herald.kafka.partitions=" + PARTITIONS,
                 "--herald.dispatcher.group-id=" + groupId,
@@ -72,6 +87,7 @@ public final class RunningDispatcher implements AutoCloseable {
                 "--herald.dispatcher.backoff.max=500ms",
                 "--herald.dispatcher.redis-timeout=2s",
                 "--spring.kafka.listener.poll-timeout=200ms"));
+        args.addAll(redisArgs);
         args.addAll(List.of(extraArgs));
         this.args = args.toArray(String[]::new);
         this.app = DispatcherApplication.builder().run(this.args);
@@ -83,8 +99,30 @@ public final class RunningDispatcher implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         this.offsets = new GroupOffsets(admin, topic, PARTITIONS, groupId);
-        this.redisClient = RedisClient.create(redisServer.url());
-        this.redis = redisClient.connect();
+        if (redisCluster == null) {
+            this.redisClient = RedisClient.create(redisServer.url());
+            this.redis = redisClient.connect();
+            this.clusterClient = null;
+            this.cluster = null;
+        } else {
+            this.redisClient = null;
+            this.redis = null;
+            this.clusterClient = RedisClusterClient.create(redisCluster.uris());
+            this.clusterClient.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(
+                    ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(1)).build()).build());
+            this.cluster = clusterClient.connect();
+        }
+    }
+
+    /** The dispatcher on a Redis Cluster ({@code spring.data.redis.cluster.nodes}). */
+    public static RunningDispatcher startOnCluster(String name, KafkaBroker kafka, RedisCluster cluster, String... extraArgs) {
+        return new RunningDispatcher(name, kafka, cluster.springArgs(), null, cluster, extraArgs);
+    }
+
+    /** Reads the Redis the dispatcher writes to, one primary or a cluster (routed by slot). */
+    public RedisClusterCommands<String, String> reader() {
+        return cluster != null ? cluster.sync() : redis.sync();
     }
 
     public static RunningDispatcher start(String name, KafkaBroker kafka, RedisServer redis, String... extraArgs) {
@@ -118,11 +156,11 @@ public final class RunningDispatcher implements AutoCloseable {
     }
 
     public List<StreamMessage<String, String>> log(String channel) {
-        return redis.sync().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
+        return reader().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
     }
 
     public Map<String, String> meta(String channel) {
-        return redis.sync().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
+        return reader().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
     }
 
     /** The group's committed offset of every partition of the topic (0 where nothing was committed). */
@@ -137,7 +175,11 @@ public final class RunningDispatcher implements AutoCloseable {
 
     /** Waits until the group has committed everything on the topic. */
     public void awaitCaughtUp() {
-        offsets.awaitCaughtUp(Duration.ofSeconds(20));
+        awaitCaughtUp(Duration.ofSeconds(20));
+    }
+
+    public void awaitCaughtUp(Duration atMost) {
+        offsets.awaitCaughtUp(atMost);
     }
 
     public double records(String outcome) {
@@ -151,6 +193,17 @@ public final class RunningDispatcher implements AutoCloseable {
 
     public double redisAvailableGauge() {
         return app.getBean(MeterRegistry.class).get(DispatcherMetrics.REDIS_AVAILABLE).gauge().value();
+    }
+
+    /** A bean of the running application. */
+    public <T> T bean(Class<T> type) {
+        return app.getBean(type);
+    }
+
+    /** The counter of a meter with one tag, 0 when it was never registered. */
+    public double counter(String name, String tag, String value) {
+        var counter = app.getBean(MeterRegistry.class).find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     public MessageListenerContainer container() {
@@ -189,6 +242,11 @@ public final class RunningDispatcher implements AutoCloseable {
         return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
     }
 
+    /** Health and metrics ({@code management.server.port}, random here). */
+    public int managementPort() {
+        return Integer.parseInt(app.getEnvironment().getProperty("local.management.port"));
+    }
+
     static <T> T get(Future<T> future) {
         try {
             return future.get();
@@ -205,7 +263,12 @@ public final class RunningDispatcher implements AutoCloseable {
         app.close();
         producer.close();
         admin.close();
-        redis.close();
-        redisClient.shutdown();
+        if (cluster != null) {
+            cluster.close();
+            clusterClient.shutdown();
+        } else {
+            redis.close();
+            redisClient.shutdown();
+        }
     }
 }

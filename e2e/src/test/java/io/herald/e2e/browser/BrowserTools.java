@@ -49,6 +49,12 @@ final class BrowserTools {
         }
     }
 
+    static void requireClientPackageDependencies() {
+        if (!Files.isDirectory(ROOT.resolve("clients/js/node_modules/typescript"))) {
+            unavailable("the npm package's dev dependencies are not installed: run `npm ci` in " + ROOT.resolve("clients/js"));
+        }
+    }
+
     private static void unavailable(String why) {
         if (System.getenv("CI") != null) {
             fail("CI must run the browser tests, but " + why);

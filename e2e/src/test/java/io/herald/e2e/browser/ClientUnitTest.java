@@ -9,15 +9,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the JavaScript client's unit tests ({@code node --test browser-tests/unit/}, a scripted WebSocket and a
- * manual clock) as part of the Maven build, so that {@code ./mvnw verify} covers the browser client too.
+ * Runs the JavaScript client's own tests ({@code node --test clients/js/test/}: unit tests with a scripted WebSocket
+ * and a manual clock, and the {@code npm pack} test that installs the tarball and type-checks a TypeScript consumer)
+ * as part of the Maven build, so that {@code ./mvnw verify} covers the npm package too. Needs {@code npm ci} in
+ * clients/js (typescript).
  */
 class ClientUnitTest {
 
     @Test
     void theJavaScriptClientPassesItsUnitTests() throws IOException, InterruptedException {
         String node = BrowserTools.requireNode();
-        Process process = new ProcessBuilder(List.of(node, "--test", "--test-reporter=tap", "browser-tests/unit/"))
+        BrowserTools.requireClientPackageDependencies();
+        Process process = new ProcessBuilder(List.of(node, "--test", "--test-reporter=tap", "clients/js/test/"))
                 .directory(BrowserTools.ROOT.toFile())
                 .redirectErrorStream(true)
                 .start();

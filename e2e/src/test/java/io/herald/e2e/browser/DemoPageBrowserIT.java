@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * the page): {@code browser-tests/demo.test.mjs} opens the page, posts notifications through the page's form and
  * as a producer, asks this test to stop the edge (the page sees 1012 and reconnects by itself), posts while it is
  * down, asks to start it again on the same port, and checks from the page's DOM and the client's received IDs that
- * every notification shows exactly once. It also regenerates {@code docs/demo.png}.
+ * every notification shows exactly once; then an operator replays the channel (the dispatcher's admin API) and the
+ * page must count the re-sent notifications as dropped duplicates and say so; at 420 px wide it must not scroll
+ * sideways. It also regenerates {@code docs/demo.png} (and {@code docs/demo-narrow.png}).
  *
  * <p>Needs Node.js 20+, Debian's chromium and {@code npm ci} in browser-tests/; skipped without them except in CI.
  */
@@ -34,6 +36,9 @@ class DemoPageBrowserIT {
 
     private static final String STOP_EDGE = "HERALD-TEST stop-edge";
     private static final String START_EDGE = "HERALD-TEST start-edge";
+    private static final String ADMIN_TOKEN = randomSecret();
+    /** Front ends on localhost, any port (a Spring origin pattern): cross-origin.test.mjs serves one on a free port. */
+    private static final String OTHER_ORIGINS = "http://localhost:[*]";
     private static HeraldSystem system;
     private static String node;
 
@@ -46,7 +51,11 @@ class DemoPageBrowserIT {
         int edgePort = FreePort.pick();
         HeraldSystem.Settings settings = new HeraldSystem.Settings(BrowserTools.ROOT, work, 0, FreePort.pick(),
                 FreePort.pick(), List.of(edgePort), "herald.notifications", 3);
-        system = HeraldSystem.start(new DemoSettings(randomSecret(), edgePort).applyTo(settings));
+        // the admin API, for the operator's replay the page must show
+        system = HeraldSystem.start(new DemoSettings(randomSecret(), edgePort).applyTo(settings)
+                .withArgs(HeraldSystem.Service.DISPATCHER, "--herald.dispatcher.admin.token=" + ADMIN_TOKEN)
+                // a front end of another origin, as README's dev-mode section shows (HERALD_EDGE_ALLOWEDORIGINS)
+                .withArgs(HeraldSystem.Service.EDGE, "--herald.edge.allowed-origins=" + OTHER_ORIGINS));
     }
 
     @AfterAll
@@ -59,11 +68,13 @@ class DemoPageBrowserIT {
     @Test
     void thePageShowsEveryNotificationExactlyOnceAcrossAnEdgeRestart() throws IOException, InterruptedException {
         String edgeUrl = "http://127.0.0.1:" + system.edge(0).port();
-        Process browserTest = new ProcessBuilder(List.of(node, "demo.test.mjs", edgeUrl, system.ingestUri().toString(),
+        ProcessBuilder browserTestCommand = new ProcessBuilder(List.of(node, "demo.test.mjs", edgeUrl, system.ingestUri().toString(),
                 BrowserTools.ROOT.resolve("docs").resolve("demo.png").toString()))
                 .directory(BrowserTools.BROWSER_TESTS.toFile())
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        browserTestCommand.environment().put("HERALD_ADMIN_URL", "http://127.0.0.1:" + system.dispatcher().port());
+        browserTestCommand.environment().put("HERALD_ADMIN_TOKEN", ADMIN_TOKEN);
+        Process browserTest = browserTestCommand.start();
         // a hung browser must not hang the build: killing it ends the output and so the loop below
         CompletableFuture.delayedExecutor(5, TimeUnit.MINUTES).execute(browserTest::destroyForcibly);
         StringBuilder output = new StringBuilder();
@@ -89,6 +100,25 @@ class DemoPageBrowserIT {
         assertThat(browserTest.exitValue()).as("exit code of browser-tests/demo.test.mjs; its output:%n%s", output).isZero();
         assertThat(output).contains("PASSED");
         assertThat(BrowserTools.ROOT.resolve("docs").resolve("demo.png")).isNotEmptyFile();
+    }
+
+    /**
+     * Issue 17: a front end on another origin reads /sse once the edge allows its origin, and when refused leaves
+     * no token in the browser's console ({@code browser-tests/cross-origin.test.mjs}).
+     */
+    @Test
+    void aFrontEndOnAnotherOriginConnectsWhenAllowedAndARefusalLeavesNoTokenInTheConsole() throws Exception {
+        Process browserTest = new ProcessBuilder(List.of(node, "cross-origin.test.mjs",
+                "http://127.0.0.1:" + system.edge(0).port(), system.ingestUri().toString()))
+                .directory(BrowserTools.BROWSER_TESTS.toFile())
+                .redirectErrorStream(true)
+                .start();
+        CompletableFuture.delayedExecutor(3, TimeUnit.MINUTES).execute(browserTest::destroyForcibly);
+        String output = new String(browserTest.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(browserTest.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(browserTest.exitValue()).as("exit code of browser-tests/cross-origin.test.mjs; its output:%n%s", output).isZero();
+        assertThat(output).contains("PASSED");
     }
 
     private static void answer(Writer answers, String line) throws IOException {

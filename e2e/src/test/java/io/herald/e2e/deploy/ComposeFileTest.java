@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -47,11 +48,33 @@ class ComposeFileTest {
         Map<String, Object> kafka = map(env("kafka"));
         assertThat(kafka.get("KAFKA_PROCESS_ROLES")).as("KRaft, no ZooKeeper").isEqualTo("broker,controller");
         assertThat(String.valueOf(kafka.get("CLUSTER_ID"))).matches("[A-Za-z0-9_-]{22}");
-        assertThat(published("ingest")).contains("8080:8080");
-        assertThat(published("dispatcher")).contains("8082:8082");
-        assertThat(published("lb")).as("clients reach the edges through the load balancer").contains("8081:80");
+        assertThat(published("ingest")).containsExactly("127.0.0.1:8080:8080");
+        assertThat(published("dispatcher")).containsExactly("127.0.0.1:8082:8082");
+        assertThat(published("lb")).as("clients reach the edges through the load balancer").containsExactly("127.0.0.1:8081:80");
         assertThat(published("edge-a")).isEmpty();
         assertThat(published("edge-b")).isEmpty();
+    }
+
+    @Test
+    void theDemoIsPublishedOnLoopbackOnlyAndNoManagementPortAtAll() throws IOException {
+        // the demo runs with dev tokens and ingest without API keys: not for other machines to reach
+        for (String service : services.keySet()) {
+            for (String port : published(service)) {
+                assertThat(port).as("%s publishes %s", service, port).startsWith("127.0.0.1:");
+                assertThat(port).as("%s: management ports stay inside", service).doesNotContain(":908");
+            }
+        }
+        for (String app : List.of("ingest", "dispatcher", "edge-a", "edge-b")) {
+            String check = String.valueOf(map(map(services.get(app)).get("healthcheck")).get("test"));
+            assertThat(check).as("%s checks its health on its management port", app).containsPattern("127\\.0\\.0\\.1:908[0-2]/actuator/health");
+        }
+        for (String service : List.of("ingest", "dispatcher", "websocket-edge")) {
+            String dockerfile = Files.readString(ROOT.resolve("deploy/docker/" + service + "/Dockerfile"));
+            assertThat(dockerfile).as(service).containsPattern("HEALTHCHECK[^\\n]*\\n\\s*CMD curl -fsS http://127\\.0\\.0\\.1:908[0-2]/actuator/health")
+                    .doesNotContainPattern("EXPOSE .*908");
+        }
+        assertThat(String.valueOf(map(env("ingest")).get("HERALD_INGEST_AUTH_ENABLED")))
+                .as("API keys are turned off by name, for the demo page").isEqualTo("false");
     }
 
     @Test
@@ -103,13 +126,58 @@ class ComposeFileTest {
         assertThat(map(env("edge-b")).get("HERALD_EDGE_NODEID")).isEqualTo("edge-b");
     }
 
+    /**
+     * deploy/redis-cluster/compose.yml, the override that runs Herald on a Redis Cluster: six nodes from one pinned
+     * image with the shared node.conf, each announcing its own service name; a one-shot job that forms three
+     * primaries with a replica each; every Herald service given all six as seeds and started once the cluster is.
+     */
     @Test
-    void theDemoPageWorksThroughComposeAsInDevMode() {
-        // The dev mode's settings for the page (dev tokens, CORS), in Spring Boot's environment-variable form.
-        HeraldSystem.Settings dev = new DemoSettings("x".repeat(64), 8081).applyTo(new HeraldSystem.Settings(ROOT, ROOT,
+    void theRedisClusterOverrideFormsAClusterAndPointsEveryServiceAtIt() throws IOException {
+        Map<String, Object> cluster;
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve("deploy/redis-cluster/compose.yml"))) {
+            cluster = map(map(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader)).get("services"));
+        }
+        List<String> nodes = List.of("redis-1", "redis-2", "redis-3", "redis-4", "redis-5", "redis-6");
+        for (String node : nodes) {
+            Map<String, Object> service = map(cluster.get(node));
+            assertThat(String.valueOf(service.get("image"))).as(node).matches(PINNED);
+            assertThat(service.get("command")).as(node).isEqualTo(
+                    List.of("redis-server", "/usr/local/etc/redis/node.conf", "--cluster-announce-hostname", node));
+            String volume = String.valueOf(((List<?>) service.get("volumes")).get(0));
+            assertThat(ROOT.resolve(volume.substring(0, volume.indexOf(':')))).as("node.conf, from the repository root")
+                    .isRegularFile();
+        }
+        String nodeConf = Files.readString(ROOT.resolve("deploy/redis-cluster/node.conf"));
+        assertThat(nodeConf).contains("cluster-enabled yes", "cluster-preferred-endpoint-type hostname", "appendonly yes",
+                "min-replicas-to-write 1");
+
+        String create = String.join(" ", ((List<?>) map(cluster.get("redis-cluster-init")).get("command")).stream()
+                .map(String::valueOf).toList());
+        assertThat(create).contains("--cluster-replicas 1").contains(nodes.stream().map(n -> n + ":6379").toList());
+        assertThat(map(map(cluster.get("redis-cluster-init")).get("depends_on"))).containsOnlyKeys(nodes.toArray(String[]::new));
+
+        for (String app : List.of("ingest", "dispatcher", "edge-a", "edge-b")) {
+            Map<String, Object> service = map(cluster.get(app));
+            assertThat(String.valueOf(map(service.get("environment")).get("SPRING_DATA_REDIS_CLUSTER_NODES")).split(","))
+                    .as("%s is given every node as a seed", app)
+                    .containsExactlyElementsOf(nodes.stream().map(n -> n + ":6379").toList());
+            assertThat(map(map(service.get("depends_on")).get("redis-cluster-init")))
+                    .containsEntry("condition", "service_completed_successfully");
+            assertThat(services).as("the override only adds to a service of the main file").containsKey(app);
+        }
+    }
+
+    @Test
+    void theDemoPageWorksThroughComposeAsInDevMode(@TempDir Path work) {
+        // The dev mode's settings for the page (dev tokens, CORS), in Spring Boot's environment-variable form. The dev
+        // mode hands the edges their secret in a file (spring.config.additional-location); compose, in the environment.
+        HeraldSystem.Settings dev = new DemoSettings("x".repeat(64), 8081).applyTo(new HeraldSystem.Settings(ROOT, work,
                 0, 8080, 8082, List.of(8081), "t", 1));
+        List<String> edgeArgs = dev.extraArgs().get(HeraldSystem.Service.EDGE).stream()
+                .filter(arg -> !arg.startsWith("--spring.config.additional-location=")).toList();
         for (String edge : List.of("edge-a", "edge-b")) {
-            assertThat(map(env(edge))).as(edge).containsKeys(environmentNames(dev.extraArgs().get(HeraldSystem.Service.EDGE)));
+            assertThat(map(env(edge))).as(edge).containsKeys(environmentNames(edgeArgs))
+                    .containsKey("HERALD_EDGE_AUTH_HS256SECRET");
         }
         assertThat(map(env("ingest"))).containsKeys(environmentNames(dev.extraArgs().get(HeraldSystem.Service.INGEST)));
         assertThat(String.valueOf(map(env("ingest")).get("HERALD_INGEST_CORS_ALLOWEDORIGINS")))
@@ -128,6 +196,9 @@ class ComposeFileTest {
         assertThat(ws).contains("proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
                 "proxy_set_header Connection $connection_upgrade;");
         assertThat(nginx).containsPattern("map \\$http_upgrade \\$connection_upgrade");
+        assertThat(nginx).as("no upstream on a management port").doesNotContain(":9081");
+        String actuator = nginx.substring(nginx.indexOf("location /actuator"), nginx.indexOf('}', nginx.indexOf("location /actuator")));
+        assertThat(actuator).contains("return 404;").doesNotContain("proxy_pass");
     }
 
     private static void assertDockerfileBuildsFromAPinnedBaseAnExecutableJar(String service, Path dockerfile)

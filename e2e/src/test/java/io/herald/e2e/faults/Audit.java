@@ -50,6 +50,13 @@ record Audit(String client, String channel, int sent, int delivered, int missing
         return audits;
     }
 
+    /** The audits of every client's channels. */
+    static List<Audit> ofAll(List<ResumingClient> clients, Map<String, Integer> accepted) {
+        List<Audit> audits = new ArrayList<>();
+        clients.forEach(client -> audits.addAll(of(client, accepted)));
+        return audits;
+    }
+
     boolean complete() {
         return delivered >= sent && missing == 0;
     }

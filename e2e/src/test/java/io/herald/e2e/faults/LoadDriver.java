@@ -1,5 +1,6 @@
 package io.herald.e2e.faults;
 
+import io.herald.e2e.support.Systems;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,6 +86,7 @@ final class LoadDriver implements AutoCloseable {
         String body = "{\"id\":\"" + key + "\",\"channel\":\"" + channel + "\",\"type\":\"e2e.load\",\"data\":{\"n\":" + n + "}}";
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + Systems.PRODUCER_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         while (true) {
             try {

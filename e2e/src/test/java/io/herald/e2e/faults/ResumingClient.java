@@ -23,17 +23,30 @@ final class ResumingClient implements AutoCloseable {
     private final String name;
     private final List<URI> edges;
     private final List<String> channels;
+    private final String since;
     private final List<String> frames = new ArrayList<>();
+    /** {@link System#nanoTime()} when each frame of {@link #frames} was seen (within the loop's 20 ms polling). */
+    private final List<Long> seenAt = new ArrayList<>();
     private final Map<String, String> lastIds = new LinkedHashMap<>();
+    /** {@link System#nanoTime()} when each connection's handshake succeeded, the first one included. */
+    private final List<Long> connectedAt = new ArrayList<>();
+    /** {@link System#nanoTime()} when the loop saw each connection ended (within its 20 ms polling). */
+    private final List<Long> endedAt = new ArrayList<>();
     private final Thread loop;
     private volatile boolean running = true;
     private int connections;
     private WsTestClient current;
 
     ResumingClient(String name, List<URI> edges, List<String> channels) {
+        this(name, edges, channels, null);
+    }
+
+    /** @param since the first subscribe's position for every channel, or {@code null} for none (only later ones) */
+    ResumingClient(String name, List<URI> edges, List<String> channels, String since) {
         this.name = name;
         this.edges = List.copyOf(edges);
         this.channels = List.copyOf(channels);
+        this.since = since;
         this.loop = new Thread(this::run, "client-" + name);
         this.loop.setDaemon(true);
     }
@@ -42,8 +55,12 @@ final class ResumingClient implements AutoCloseable {
     ResumingClient start(Duration timeout) {
         current = WsTestClient.connect(edges.get(0));
         connections = 1;
+        synchronized (this) {
+            connectedAt.add(System.nanoTime());
+        }
         for (String channel : channels) {
-            current.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+            current.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\""
+                    + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}");
         }
         for (String channel : channels) {
             JsonNode subscribed = Frames.parse(current.awaitFrame(f -> Frames.is(f, "subscribed", channel), timeout));
@@ -89,6 +106,7 @@ final class ResumingClient implements AutoCloseable {
             // the connection ended: take its last frames, then reconnect elsewhere and resume
             now = connection.frames();
             synchronized (this) {
+                endedAt.add(System.nanoTime());
                 for (; seen < now.size(); seen++) {
                     record(now.get(seen));
                 }
@@ -110,12 +128,50 @@ final class ResumingClient implements AutoCloseable {
             synchronized (this) {
                 current = next;
                 connections++;
+                connectedAt.add(System.nanoTime());
             }
         }
     }
 
+    /** When each connection's handshake succeeded ({@link System#nanoTime()}), in order. */
+    synchronized List<Long> connectedAt() {
+        return List.copyOf(connectedAt);
+    }
+
+    /** When the loop saw each ended connection end ({@link System#nanoTime()}), in order. */
+    synchronized List<Long> endedAt() {
+        return List.copyOf(endedAt);
+    }
+
+    /** Whether the current connection is open (a closed one is being replaced). */
+    synchronized boolean connected() {
+        return !current.isEnded();
+    }
+
+    /** When the first {@code message} frame seen after {@code nanos} arrived, or {@code -1}. */
+    synchronized long firstMessageAfter(long nanos) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (seenAt.get(i) >= nanos && frames.get(i).contains("\"op\":\"message\"")) {
+                return seenAt.get(i);
+            }
+        }
+        return -1;
+    }
+
+    /** When each {@code message} frame of {@code channel} was seen, in arrival order. */
+    synchronized List<Long> messageArrivals(String channel) {
+        List<Long> arrivals = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            if (Frames.is(frames.get(i), "message", channel)) {
+                arrivals.add(seenAt.get(i));
+            }
+        }
+        return arrivals;
+    }
+
     private void record(String frame) {
         frames.add(frame);
+        seenAt.add(System.nanoTime());
         JsonNode node = Frames.parse(frame);
         if ("message".equals(node.path("op").asString())) {
             lastIds.put(node.path("channel").asString(), node.path("id").asString());

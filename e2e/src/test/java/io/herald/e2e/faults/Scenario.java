@@ -30,6 +30,7 @@ final class Scenario {
     private final List<String> userChannels = new ArrayList<>();
     private final String broadcast;
     private long acceptedDuringFault;
+    private boolean readersFromStart;
 
     Scenario(HeraldSystem system, String name) {
         this.system = system;
@@ -40,11 +41,27 @@ final class Scenario {
         this.broadcast = "broadcast:" + name;
     }
 
+    /**
+     * Also audits, after the scenario, one client per user that subscribes with {@code since: "0-0"}: it must get
+     * every notification of its channels, from the Redis log or Kafka, or a reset; never {@code recovered: true}
+     * over a hole in a log that Redis lost or that a stale replica holds.
+     */
+    Scenario withReadersFromStart() {
+        readersFromStart = true;
+        return this;
+    }
+
+    /** The channels the load goes to: the users' and, last, the broadcast channel every client follows. */
+    List<String> channels() {
+        List<String> channels = new ArrayList<>(userChannels);
+        channels.add(broadcast);
+        return channels;
+    }
+
     /** Runs the scenario and returns the audit of every client and channel. */
     Result run(Runnable fault, Runnable repair) {
         List<ResumingClient> clients = new ArrayList<>();
-        List<String> channels = new ArrayList<>(userChannels);
-        channels.add(broadcast);
+        List<String> channels = channels();
         try (LoadDriver load = new LoadDriver(system.ingestUri(), channels, RATE, name)) {
             for (int i = 0; i < 8; i++) {
                 String user = name + "-" + (i % 4);
@@ -76,15 +93,78 @@ final class Scenario {
                 // fall through: the audit below reports what is missing
             }
             caughtUpAt = System.nanoTime();
+            List<ResumingClient> live = List.copyOf(clients);
+            List<ResumingClient> audited = new ArrayList<>(clients);
+            if (readersFromStart) {
+                List<ResumingClient> readers = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String user = name + "-" + i;
+                    readers.add(new ResumingClient(name + "-from-start-" + i, List.of(Systems.ws(system, i % 2, user)),
+                            List.of(userChannels.get(i), broadcast), "0-0").start(Duration.ofSeconds(60)));
+                }
+                clients.addAll(readers);
+                audited.addAll(readers);
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> readers.stream()
+                            .allMatch(c -> Audit.of(c, accepted).stream().allMatch(Audit::complete)));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // fall through: the audit below reports what is missing
+                }
+            }
             List<Audit> audits = new ArrayList<>();
-            clients.forEach(c -> audits.addAll(Audit.of(c, accepted)));
+            audited.forEach(c -> audits.addAll(Audit.of(c, accepted)));
             int reconnects = clients.stream().mapToInt(c -> c.connections() - 1).sum();
+            long deliveringAt = deliveringAgain(live, repairedAt);
             Result result = new Result(name, load.total(), acceptedDuringFault, load.retries(), reconnects,
-                    (repairedAt - faultAt) / 1_000_000, (caughtUpAt - repairedAt) / 1_000_000, audits);
+                    (repairedAt - faultAt) / 1_000_000, (caughtUpAt - repairedAt) / 1_000_000,
+                    deliveringAt < 0 ? -1 : (deliveringAt - repairedAt) / 1_000_000,
+                    Gap.longest(live, faultAt), audits);
             result.write();
             return result;
         } finally {
             clients.forEach(ResumingClient::close);
+        }
+    }
+
+    /** When every one of the clients had received a message after {@code since}, or -1 if one never did. */
+    private static long deliveringAgain(List<ResumingClient> clients, long since) {
+        long latest = -1;
+        for (ResumingClient client : clients) {
+            long first = client.firstMessageAfter(since);
+            if (first < 0) {
+                return -1;
+            }
+            latest = Math.max(latest, first);
+        }
+        return latest;
+    }
+
+    /**
+     * The longest wait, from the fault on, between two consecutive messages of one channel at one client: a
+     * partition that stops being applied shows here even while the other partitions flow. It includes the load's
+     * own spacing (a channel gets a notification every 5 / {@value #RATE} s, about 83 ms) and the clients' 20 ms
+     * polling.
+     *
+     * @param millis   how long it lasted
+     * @param endedAt  when it ended (the message after it arrived), in milliseconds after the fault
+     * @param channel  on which channel
+     */
+    record Gap(long millis, long endedAt, String channel) {
+
+        static Gap longest(List<ResumingClient> clients, long since) {
+            Gap longest = new Gap(0, 0, "-");
+            for (ResumingClient client : clients) {
+                for (String channel : client.channels()) {
+                    List<Long> arrivals = client.messageArrivals(channel);
+                    for (int i = 1; i < arrivals.size(); i++) {
+                        long gap = (arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000;
+                        if (arrivals.get(i) >= since && gap > longest.millis()) {
+                            longest = new Gap(gap, (arrivals.get(i) - since) / 1_000_000, channel);
+                        }
+                    }
+                }
+            }
+            return longest;
         }
     }
 
@@ -105,9 +185,13 @@ final class Scenario {
      * @param faultMillis        from the fault to the repair
      * @param recoveryMillis     from the repair to every client holding every accepted notification (the load runs
      *                           on for about a second after the repair)
+     * @param deliveringMillis   from the repair to every client live during the scenario receiving a message again
+     *                           (-1: some never did)
+     * @param longestGap         from the fault on, the longest time between two consecutive messages of one channel
+     *                           at one live client (the load alone spaces them about 83 ms apart)
      */
     record Result(String scenario, int sent, long sentDuringFault, long producerRetries, int reconnects,
-            long faultMillis, long recoveryMillis, List<Audit> audits) {
+            long faultMillis, long recoveryMillis, long deliveringMillis, Gap longestGap, List<Audit> audits) {
 
         long delivered() {
             return audits.stream().mapToLong(Audit::delivered).sum();
@@ -141,9 +225,11 @@ final class Scenario {
             String json = String.format(
                     "{\"scenario\":\"%s\",\"sent\":%d,\"sentDuringFault\":%d,\"producerRetries\":%d,\"expectedDeliveries\":%d,"
                             + "\"delivered\":%d,\"missing\":%d,\"duplicated\":%d,\"reordered\":%d,\"resets\":%d,"
-                            + "\"reconnects\":%d,\"faultMs\":%d,\"recoveryMs\":%d}%n",
+                            + "\"reconnects\":%d,\"faultMs\":%d,\"recoveryMs\":%d,\"deliveringMs\":%d,\"longestGapMs\":%d,"
+                            + "\"longestGapEndedMs\":%d,\"longestGapChannel\":\"%s\"}%n",
                     scenario, sent, sentDuringFault, producerRetries, expected(), delivered(), missing(), duplicated(),
-                    reordered(), resets(), reconnects, faultMillis, recoveryMillis);
+                    reordered(), resets(), reconnects, faultMillis, recoveryMillis, deliveringMillis, longestGap.millis(),
+                    longestGap.endedAt(), longestGap.channel());
             System.out.print("RELIABILITY " + json);
             try {
                 Path dir = Path.of("target", "reliability");

@@ -9,7 +9,7 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A producer service: posts notifications to the ingest API over HTTP. */
+/** A producer service: posts notifications to the ingest API over HTTP, with {@link Systems#PRODUCER_KEY}. */
 public final class Ingest {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -26,6 +26,7 @@ public final class Ingest {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/notifications"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Systems.PRODUCER_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -36,8 +36,8 @@ public class ApiKeys {
         if (enabled) {
             log.info("api key authentication enabled keys={}", byHash.size());
         } else {
-            log.warn("api key authentication disabled: any caller may publish to any namespace; "
-                    + "set herald.ingest.auth.enabled=true and herald.ingest.auth.keys in production");
+            log.warn("api key authentication DISABLED (herald.ingest.auth.enabled=false): any caller may publish to any"
+                    + " namespace; for development only, never on a reachable port");
         }
     }
 
@@ -61,7 +61,9 @@ public class ApiKeys {
 
     private static Map<String, ProducerIdentity> index(AuthProperties properties) {
         if (properties.enabled() && properties.keys().isEmpty()) {
-            throw new IllegalStateException("herald.ingest.auth.enabled=true but herald.ingest.auth.keys is empty");
+            throw new IllegalStateException("API keys are required (herald.ingest.auth.enabled, default true) but"
+                    + " herald.ingest.auth.keys is empty: configure at least one key (name, sha256, namespaces; see"
+                    + " docs/operations.md), or, for development only, set herald.ingest.auth.enabled=false");
         }
         Map<String, ProducerIdentity> byHash = new HashMap<>();
         Set<String> names = new HashSet<>();

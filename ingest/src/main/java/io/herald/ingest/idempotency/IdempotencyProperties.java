@@ -15,10 +15,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pendingTtl how long a request that is still waiting for Kafka holds its key (default 3 min). Longer
  *                   than the producer's delivery.timeout.ms (2 min), so that a late acknowledgement still finds
  *                   the key held; it only matters when an ingest node dies mid-request
+ * @param claimWindow how long after a request sent its claim Redis may still write it (default 500 ms). A claim
+ *                    Redis runs later (it stalled, or the network held the command) is refused: the request has
+ *                    answered 503 by then and will not produce, so the claim would hold the key for nothing. Keep
+ *                    it below {@code spring.data.redis.timeout} (1 s), less the clock difference between ingest and
+ *                    Redis hosts (Redis's clock decides)
  */
 @ConfigurationProperties("herald.ingest.idempotency")
 public record IdempotencyProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("24h") Duration ttl,
-        @DefaultValue("3m") Duration pendingTtl) {
+        @DefaultValue("3m") Duration pendingTtl,
+        @DefaultValue("500ms") Duration claimWindow) {
 }

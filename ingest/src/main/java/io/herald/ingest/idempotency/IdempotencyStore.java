@@ -4,26 +4,29 @@ import io.herald.core.channel.ChannelName;
 import io.herald.ingest.notification.NotificationAccepted;
 import io.herald.ingest.problem.ProblemException;
 import io.herald.ingest.problem.ProblemKind;
+import io.herald.redis.RedisKeys;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Idempotency records in Redis, one per (API key, channel, idempotency key): {@code SET NX} with a short TTL
- * claims the key before producing, the result replaces the claim once Kafka acknowledged, and a failure releases
- * it so that the retry may produce. Redis rather than memory because retries land on any ingest node and must
+ * Idempotency records in Redis, one per (API key, channel, idempotency key): a pending claim with a short TTL
+ * taken before producing, replaced by the result once Kafka acknowledged, or released after Kafka refused the
+ * record so that a retry may produce. Redis rather than memory because retries land on any ingest node and must
  * still be recognised after a node restarts; a claim is atomic across nodes, so concurrent retries produce once.
+ *
+ * <p>Only the node that took a claim knows whether it produced, so only that node settles it (docs/architecture.md,
+ * "Idempotency across a Redis outage"): a claim Redis executes after the claim window is refused (the request has
+ * answered 503 by then and will never produce), and a result or release that Redis could not take is kept by
+ * {@link UnsettledClaims} and written as soon as Redis answers again.
  *
  * <p>Limits, by design: a node that dies after Kafka acknowledged but before recording the result leaves a
  * pending claim, and a retry after the claim expired produces again; Redis restarted empty forgets every key.
@@ -32,23 +35,38 @@ import tools.jackson.databind.json.JsonMapper;
 public class IdempotencyStore {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
-    private static final String PREFIX = "herald:ingest:idem:";
-    private static final int CLAIM_ATTEMPTS = 3;
-    // delete only our own claim: after it expired, another request may hold the key
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
+    private static final String CLAIMED = "!claimed";
+    private static final String LATE = "!late:";
+    /**
+     * Claims the key unless Redis runs this after the claim's deadline (epoch ms, Redis's clock): the sender gave
+     * up waiting by then and answered 503, so a claim written now would hold the key with nobody to produce it.
+     * Returns {@value #CLAIMED}, {@value #LATE}{@code <Redis's time in ms>} or the value already held.
+     */
+    private static final RedisScript<String> CLAIM = RedisScript.of("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            if now > tonumber(ARGV[3]) then
+              return '!late:' .. now
+            end
+            local held = redis.call('GET', KEYS[1])
+            if held then
+              return held
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return '!claimed'
+            """, String.class);
 
-    // Claims block: the request thread waits for the answer anyway. Results are recorded from Kafka's I/O
-    // thread, which must never block, hence the reactive client there.
     private final StringRedisTemplate redis;
-    private final ReactiveStringRedisTemplate settling;
+    private final UnsettledClaims unsettled;
+    private final Settlement settlement;
     private final IdempotencyProperties properties;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public IdempotencyStore(StringRedisTemplate redis, ReactiveStringRedisTemplate settling,
+    public IdempotencyStore(StringRedisTemplate redis, Settlement settlement, UnsettledClaims unsettled,
                             IdempotencyProperties properties) {
         this.redis = redis;
-        this.settling = settling;
+        this.settlement = settlement;
+        this.unsettled = unsettled;
         this.properties = properties;
     }
 
@@ -62,59 +80,63 @@ public class IdempotencyStore {
      * @throws ProblemException IDEMPOTENCY_UNAVAILABLE when Redis cannot be asked
      */
     public Claim claim(String scope, ChannelName channel, String key, String fingerprint) {
-        // '|' occurs in neither a scope nor a channel, so the key part stays unambiguous whatever it holds
-        String redisKey = PREFIX + scope + "|" + channel.value() + "|" + key;
+        String redisKey = RedisKeys.idempotency(scope, channel, key);
+        String pending = json.writeValueAsString(new IdempotencyRecord(fingerprint, UUID.randomUUID().toString(), null));
+        long deadline = System.currentTimeMillis() + properties.claimWindow().toMillis();
+        String reply;
         try {
-            for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-                String pending = json.writeValueAsString(new IdempotencyRecord(fingerprint, UUID.randomUUID().toString(), null));
-                if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(redisKey, pending, properties.pendingTtl()))) {
-                    return new Claim.Claimed(redisKey, pending, fingerprint);
-                }
-                String existing = redis.opsForValue().get(redisKey);
-                if (existing != null) {
-                    IdempotencyRecord record = read(existing);
-                    if (!record.fingerprint().equals(fingerprint)) {
-                        return new Claim.Reused();
-                    }
-                    return record.result() == null ? new Claim.InProgress() : new Claim.Replay(record.result());
-                }
-                // released or expired between SET NX and GET: claim again
-            }
-            return new Claim.InProgress();
+            reply = redis.execute(CLAIM, List.of(redisKey), pending,
+                    Long.toString(properties.pendingTtl().toMillis()), Long.toString(deadline));
         } catch (DataAccessException e) {
+            // Redis may still run the claim (the command was sent): give it back once Redis answers, should it
+            // have run within its window. The value is this request's alone, so nothing else is released.
+            unsettled.add(new Settlement.Pending(redisKey, pending, null));
             log.warn("redis unavailable for idempotency, refusing keyed request scope={} channel={} error={}",
                     scope, channel, e.toString());
-            throw new ProblemException(ProblemKind.IDEMPOTENCY_UNAVAILABLE,
-                    "the idempotency store cannot be reached, so a retry could not be recognised; nothing was written. Retry later.");
+            throw unavailable();
         }
+        if (CLAIMED.equals(reply)) {
+            return new Claim.Claimed(redisKey, pending, fingerprint);
+        }
+        if (reply == null || reply.startsWith(LATE)) {
+            // a stalled Redis, or clocks apart by more than the window (then every claim ends here: the times say so)
+            log.warn("redis ran the idempotency claim after its window, refusing keyed request scope={} channel={} "
+                    + "claimWindowMs={} deadlineMs={} redisTimeMs={} nowMs={}", scope, channel,
+                    properties.claimWindow().toMillis(), deadline, reply == null ? null : reply.substring(LATE.length()),
+                    System.currentTimeMillis());
+            throw unavailable();
+        }
+        IdempotencyRecord record = read(reply);
+        if (!record.fingerprint().equals(fingerprint)) {
+            return new Claim.Reused();
+        }
+        return record.result() == null ? new Claim.InProgress() : new Claim.Replay(record.result());
+    }
+
+    private static ProblemException unavailable() {
+        return new ProblemException(ProblemKind.IDEMPOTENCY_UNAVAILABLE,
+                "the idempotency store cannot be reached, so a retry could not be recognised; nothing was written. Retry later.");
     }
 
     /**
      * Records the result for later retries, without blocking the caller. The future never fails: the record is
-     * in Kafka whatever happens here.
+     * in Kafka whatever happens here, and a result Redis could not take is written once it answers again.
      */
     public CompletableFuture<Void> complete(Claim.Claimed claim, NotificationAccepted result) {
         String value = json.writeValueAsString(new IdempotencyRecord(claim.fingerprint(), null, result));
-        return settle(claim, "idempotency result not recorded",
-                () -> settling.opsForValue().set(claim.redisKey(), value, properties.ttl()).then());
+        return settle(new Settlement.Pending(claim.redisKey(), claim.pendingValue(), value));
     }
 
     /** Gives the key back after Kafka refused the record, so that a retry may produce it. Never fails. */
     public CompletableFuture<Void> release(Claim.Claimed claim) {
-        return settle(claim, "idempotency claim not released",
-                () -> settling.execute(RELEASE, List.of(claim.redisKey()), List.of(claim.pendingValue())).then());
+        return settle(new Settlement.Pending(claim.redisKey(), claim.pendingValue(), null));
     }
 
-    private CompletableFuture<Void> settle(Claim.Claimed claim, String failure, Supplier<Mono<Void>> command) {
-        CompletableFuture<Void> done;
-        try {
-            done = command.get().toFuture();
-        } catch (RuntimeException e) {
-            done = CompletableFuture.failedFuture(e);
-        }
-        return done.exceptionally(e -> {
-            log.warn("{}, retries answer 409 until the claim expires key={} pendingTtl={} error={}",
-                    failure, claim.redisKey(), properties.pendingTtl(), e.toString());
+    private CompletableFuture<Void> settle(Settlement.Pending pending) {
+        return settlement.settleAsync(pending).exceptionally(e -> {
+            unsettled.add(pending);
+            log.warn("idempotency claim not settled, settling it when redis answers again key={} outcome={} error={}",
+                    pending.redisKey(), pending.result() == null ? "release" : "result", e.toString());
             return null;
         });
     }

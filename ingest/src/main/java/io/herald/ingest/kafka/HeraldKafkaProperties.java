@@ -1,20 +1,33 @@
 package io.herald.ingest.kafka;
 
+import io.herald.core.kafka.TopicReplication;
 import io.herald.core.kafka.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The notifications topic, shared by every Herald service ({@code herald.kafka.*}). The connection itself is
- * Spring Boot's {@code spring.kafka.*} ({@code spring.kafka.bootstrap-servers}).
+ * Spring Boot's {@code spring.kafka.*} ({@code spring.kafka.bootstrap-servers}). Partitions and replication apply
+ * only when ingest creates the topics on a cluster that lacks them (the dispatcher declares the same settings);
+ * an existing topic is left as it is.
  *
- * @param topic      the notifications topic (default {@code herald.notifications}); its dead letters go to
- *                   {@code <topic>.DLT}
- * @param partitions partitions when ingest creates the topic on a fresh broker (default 6). Fixed once channels
- *                   have history: Kafka keeps a key's order only within its partition
+ * @param topic             the notifications topic (default {@code herald.notifications}); its dead letters go to
+ *                          {@code <topic>.DLT}
+ * @param partitions        partitions of the topics (default 6). Fixed once channels have history: Kafka keeps a
+ *                          key's order only within its partition
+ * @param replicationFactor replicas per partition (default 0: {@code min(3, brokers in the cluster)})
+ * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).
+ *                          The producer writes with {@code acks=all}, so a 202 means the notification is on at least
+ *                          this many brokers
  */
 @ConfigurationProperties("herald.kafka")
 public record HeraldKafkaProperties(
         @DefaultValue(Topics.DEFAULT_NOTIFICATIONS) String topic,
-        @DefaultValue("6") int partitions) {
+        @DefaultValue("6") int partitions,
+        @DefaultValue("0") int replicationFactor,
+        @DefaultValue("0") int minInsyncReplicas) {
+
+    public TopicReplication replication() {
+        return new TopicReplication(replicationFactor, minInsyncReplicas);
+    }
 }

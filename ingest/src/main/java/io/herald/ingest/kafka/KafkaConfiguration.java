@@ -1,10 +1,11 @@
 package io.herald.ingest.kafka;
 
-import io.herald.core.kafka.Topics;
+import io.herald.core.kafka.ClusterTopics;
 import io.herald.ingest.notification.EnvelopeProperties;
 import io.herald.ingest.notification.IngestProperties;
-import io.herald.ingest.publisher.NotificationPublisher;
-import io.herald.ingest.publisher.PublisherSettings;
+import io.herald.publisher.NotificationPublisher;
+import io.herald.publisher.PublisherSettings;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -12,22 +13,22 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
-/** The topics ingest declares on a fresh broker, and the one publisher every request goes through. */
+/** The topics ingest declares on a fresh cluster, and the one publisher every request goes through. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
-    // Replication is left to the broker's default.replication.factor: 1 on a dev broker, 3 in production.
+    // The same declaration as the dispatcher's, so that whichever starts first creates the same topics. Same
+    // partition count for the dead letters as the source topic: dead letters keep the partition they came from.
     @Bean
-    NewTopic notificationsTopic(HeraldKafkaProperties kafka) {
-        return TopicBuilder.name(kafka.topic()).partitions(kafka.partitions()).build();
-    }
-
-    // Same partition count as the source topic: dead letters keep the partition they came from.
-    @Bean
-    NewTopic deadLetterTopic(HeraldKafkaProperties kafka) {
-        return TopicBuilder.name(Topics.deadLetters(kafka.topic())).partitions(kafka.partitions()).build();
+    KafkaAdmin.NewTopics heraldTopics(HeraldKafkaProperties kafka, KafkaAdmin admin, KafkaProperties bootKafka) {
+        if (!bootKafka.getAdmin().isAutoCreate()) {
+            return new KafkaAdmin.NewTopics(); // nothing is created: no reason to ask the cluster its size
+        }
+        return new KafkaAdmin.NewTopics(ClusterTopics.declare(kafka.topic(), kafka.partitions(), kafka.replication(),
+                admin.getConfigurationProperties(), Duration.ofSeconds(admin.getOperationTimeout()))
+                .toArray(NewTopic[]::new));
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,6 @@
 package io.herald.ingest.notification;
 
-import io.herald.ingest.publisher.Published;
+import io.herald.publisher.Published;
 
 /**
  * The answer to an accepted notification, sent only after Kafka acknowledged it.

@@ -10,7 +10,7 @@ import io.herald.ingest.auth.ProducerIdentity;
 import io.herald.ingest.problem.ProblemException;
 import io.herald.ingest.problem.ProblemKind;
 import io.herald.ingest.problem.Problems;
-import io.herald.ingest.publisher.NotificationPublisher;
+import io.herald.publisher.NotificationPublisher;
 import io.herald.ingest.support.Sha256;
 import java.time.Clock;
 import java.util.ArrayList;

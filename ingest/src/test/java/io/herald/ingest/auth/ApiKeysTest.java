@@ -15,7 +15,7 @@ class ApiKeysTest {
     @Test
     void enabledWithoutKeysIsAConfigurationError() {
         assertThatThrownBy(() -> new ApiKeys(new AuthProperties(true, List.of())))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("keys is empty");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("herald.ingest.auth.keys is empty");
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.ingest.IngestApplication;
 import io.herald.ingest.support.Http;
-import io.herald.ingest.support.TopicRecords;
+import io.herald.testkit.kafka.TopicRecords;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.kafka.KafkaBroker;
 import java.io.IOException;
@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @WithKafka
 @SpringBootTest(classes = IngestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest", "herald.kafka.topic=" + IdempotencyUnavailableTest.TOPIC})
+        properties = {"spring.config.name=ingest", "herald.ingest.auth.enabled=false",
+                "herald.kafka.topic=" + IdempotencyUnavailableTest.TOPIC})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class IdempotencyUnavailableTest {
 

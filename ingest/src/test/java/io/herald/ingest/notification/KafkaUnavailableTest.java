@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 /** Ingest pointed at a port where no broker listens: a bounded wait, then 503 with Retry-After. */
 @WithRedis
 @SpringBootTest(classes = IngestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest", "herald.ingest.ack-timeout=1s", "herald.ingest.retry-after=3s",
+        properties = {"spring.config.name=ingest", "herald.ingest.auth.enabled=false", "herald.ingest.ack-timeout=1s", "herald.ingest.retry-after=3s",
                 // no broker to create topics on: skip KafkaAdmin's 30 s attempt at startup
                 "spring.kafka.admin.auto-create=false"})
 class KafkaUnavailableTest {

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -75,13 +77,19 @@ class NotificationAcceptedTest extends IngestTest {
         }
     }
 
+    /** Replication from the cluster's size by default: one broker here, so 1 replica and min ISR 1, set on the topic. */
     @Test
-    void exposesHealthAndPrometheus() {
-        HttpResponse<String> health = http().send("GET", "/actuator/health");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(Http.json(health).get("status").stringValue()).isEqualTo("UP");
-        HttpResponse<String> prometheus = http().send("GET", "/actuator/prometheus");
-        assertThat(prometheus.statusCode()).isEqualTo(200);
-        assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+    void declaresTheTopicsWithTheReplicationOfTheClustersSize() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            for (String topic : List.of(TOPIC, TOPIC + ".DLT")) {
+                assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+                        .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(1));
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                ConfigEntry minIsr = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                        .get("min.insync.replicas");
+                assertThat(minIsr.value()).isEqualTo("1");
+                assertThat(minIsr.source()).as("set on the topic by ingest").isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            }
+        }
     }
 }

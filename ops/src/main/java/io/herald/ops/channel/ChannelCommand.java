@@ -1,14 +1,13 @@
 package io.herald.ops.channel;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.dispatcher.engine.RedisAccess;
-import io.herald.dispatcher.inspect.ChannelInfo;
-import io.herald.dispatcher.inspect.ChannelInspector;
+import io.herald.engine.RedisAccess;
+import io.herald.engine.inspect.ChannelInfo;
+import io.herald.engine.inspect.ChannelInspector;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.Converters;
 import io.herald.ops.cli.ExitCodes;
 import io.herald.ops.cli.OutputOptions;
-import io.herald.ops.cli.RetentionOptions;
 import io.herald.ops.cli.Table;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "channel", mixinStandardHelpOptions = true,
         header = "A channel's state in Redis: position, log, expiry, subscribers.",
         description = "Show a channel's state in Redis: last position, Kafka partition, log length, first and newest "
-                + "entries, expiries, the retention that applies, and the subscribers now. Redis counts pub/sub "
+                + "entries, expiries, the retention the dispatcher applies to it (its configuration, --dispatcher-config), and the subscribers now. Redis counts pub/sub "
                 + "connections, and each edge node holds one per channel however many of its clients subscribe: the "
                 + "number is edge nodes, not clients.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:shown (also when Redis knows nothing of the channel)",
@@ -37,9 +36,6 @@ public final class ChannelCommand implements Callable<Integer> {
     ChannelName channel;
 
     @Mixin
-    RetentionOptions retention;
-
-    @Mixin
     ConnectionOptions connection;
 
     @Mixin
@@ -49,7 +45,8 @@ public final class ChannelCommand implements Callable<Integer> {
     public Integer call() {
         ChannelInfo info;
         try (RedisAccess redis = connection.redis()) {
-            info = new ChannelInspector(redis, connection.shardedPubsub).inspect(channel, retention.policy(spec).of(channel));
+            info = new ChannelInspector(redis, connection.redisEndpoint().isCluster())
+                    .inspect(channel, connection.retention().of(channel));
         }
         output.print(spec.commandLine().getOut(), info, out -> table(out, info));
         return ExitCodes.OK;
@@ -66,7 +63,7 @@ public final class ChannelCommand implements Callable<Integer> {
                 "log expires in", expiry(info.logTtlSeconds()),
                 "meta expires in", expiry(info.metaTtlSeconds()),
                 "retention", info.retention() == null ? null : "max " + info.retention().maxLen() + " entries, ttl "
-                        + info.retention().ttl() + ", meta ttl " + info.retention().metaTtl() + " (as given by --retention)",
+                        + info.retention().ttl() + ", meta ttl " + info.retention().metaTtl() + " (the dispatcher's, from --dispatcher-config)",
                 "subscribers now", info.subscriberNodes() + " edge node(s) (pub/sub connections, not clients)");
     }
 

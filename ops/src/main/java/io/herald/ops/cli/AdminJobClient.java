@@ -1,8 +1,8 @@
 package io.herald.ops.cli;
 
-import io.herald.dispatcher.engine.Bound;
-import io.herald.dispatcher.engine.EngineException;
-import io.herald.dispatcher.engine.Progress;
+import io.herald.engine.Bound;
+import io.herald.engine.EngineException;
+import io.herald.engine.Progress;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Runs a restore or replay inside the dispatcher ({@code --via-dispatcher}): POSTs it to the admin API, then
  * polls {@code GET /admin/jobs/{id}} until the job ends, feeding the progress bar. The dispatcher applies its
- * own configuration (retention per namespace, envelope limits, sharded pub/sub).
+ * own configuration (retention per namespace, envelope limits).
  */
 public final class AdminJobClient {
 

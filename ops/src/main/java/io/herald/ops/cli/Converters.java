@@ -1,8 +1,8 @@
 package io.herald.ops.cli;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.dispatcher.dlt.DeadLetterRef;
-import io.herald.dispatcher.engine.Bound;
+import io.herald.engine.deadletter.DeadLetterRef;
+import io.herald.engine.Bound;
 import java.time.Clock;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,6 +1,6 @@
 package io.herald.ops.cli;
 
-import io.herald.dispatcher.engine.EngineException;
+import io.herald.engine.EngineException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +11,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON over HTTP to the services' actuator and admin endpoints, bounded by the command's timeout. */
+/** JSON over HTTP to the services' management ports and the dispatcher's admin API, bounded by the command's timeout. */
 public final class Http {
 
     /** A reply: status code and JSON body (a missing node when the body is not JSON). */

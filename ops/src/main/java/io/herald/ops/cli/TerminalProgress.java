@@ -1,6 +1,6 @@
 package io.herald.ops.cli;
 
-import io.herald.dispatcher.engine.Progress;
+import io.herald.engine.Progress;
 import java.io.Console;
 import java.io.PrintStream;
 

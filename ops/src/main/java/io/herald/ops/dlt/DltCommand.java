@@ -3,9 +3,9 @@ package io.herald.ops.dlt;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.kafka.RecordDecoder;
-import io.herald.dispatcher.dlt.DeadLetters;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
+import io.herald.engine.deadletter.DeadLetters;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
 import java.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +28,9 @@ public final class DltCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "a dlt command is required: list, show or redrive");
     }
 
-    static DeadLetters deadLetters(KafkaAccess kafka, RedisAccess redis, int maxDataBytes) {
-        return new DeadLetters(kafka, redis, new RecordDecoder(new EnvelopeCodec(new EnvelopeLimits(maxDataBytes))),
+    /** With the dispatcher's envelope limits, so that a value is checked as the dispatcher will check it. */
+    static DeadLetters deadLetters(KafkaAccess kafka, RedisAccess redis, EnvelopeLimits limits) {
+        return new DeadLetters(kafka, redis, new RecordDecoder(new EnvelopeCodec(limits)),
                 Clock.systemUTC());
     }
 }

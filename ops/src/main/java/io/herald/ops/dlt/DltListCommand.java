@@ -1,9 +1,8 @@
 package io.herald.ops.dlt;
 
-import io.herald.core.envelope.EnvelopeLimits;
-import io.herald.dispatcher.dlt.DeadLetterView;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
+import io.herald.engine.deadletter.DeadLetterView;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.ExitCodes;
 import io.herald.ops.cli.OutputOptions;
@@ -47,7 +46,7 @@ public final class DltListCommand implements Callable<Integer> {
         }
         List<DeadLetterView> letters;
         try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
-            letters = DltCommand.deadLetters(kafka, redis, EnvelopeLimits.DEFAULT_MAX_DATA_BYTES).list(limit, partition);
+            letters = DltCommand.deadLetters(kafka, redis, connection.envelopeLimits()).list(limit, partition);
         }
         output.print(spec.commandLine().getOut(), letters, out -> {
             Table table = new Table("DLT", "TIME", "KEY", "REASON", "FIELD", "ORIGINAL", "REDRIVEN", "MESSAGE");

@@ -1,11 +1,11 @@
 package io.herald.ops.dlt;
 
-import io.herald.dispatcher.dlt.DeadLetterRef;
-import io.herald.dispatcher.dlt.RedriveReport;
-import io.herald.dispatcher.dlt.RedriveRequest;
-import io.herald.dispatcher.dlt.RedriveResult;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
+import io.herald.engine.deadletter.DeadLetterRef;
+import io.herald.engine.deadletter.RedriveReport;
+import io.herald.engine.deadletter.RedriveRequest;
+import io.herald.engine.deadletter.RedriveResult;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.Converters;
 import io.herald.ops.cli.ExitCodes;
@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
         header = "Send dead letters back through the pipeline, once each.",
         description = "Send dead letters back to the notifications topic (acks=all, idempotent producer): the original key "
                 + "and value, or with --value-file a corrected envelope (its channel becomes the key). A dead letter "
-                + "still invalid is refused, not sent back to the DLT. Each redrive is recorded in Redis and a dead "
+                + "still invalid (checked with the dispatcher's envelope limits, --dispatcher-config) is refused, not sent back to the DLT. Each redrive is recorded in Redis and a dead "
                 + "letter is redriven once: running the same redrive again reports it as already redriven (--force "
-                + "sends it again).",
+                + "sends it again). Each redriven record is reported as clients will receive it: its notification id and "
+                + "its new position (<offset>-1), with the topic's partition and offset.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every dead letter redriven (or already redriven)",
                 "1:none could be redriven", "2:usage error", "3:some redriven, some refused or failed (listed)"})
 public final class DltRedriveCommand implements Callable<Integer> {
@@ -63,10 +64,6 @@ public final class DltRedriveCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check and report; send nothing.")
     boolean dryRun;
 
-    @Option(names = "--max-data-bytes", paramLabel = "BYTES", defaultValue = "65536",
-            description = "The dispatcher's herald.envelope.max-data-bytes, to check values as it will (default: ${DEFAULT-VALUE}).")
-    int maxDataBytes;
-
     @Mixin
     ConnectionOptions connection;
 
@@ -75,9 +72,6 @@ public final class DltRedriveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (maxDataBytes < 2) {
-            throw new ParameterException(spec.commandLine(), "--max-data-bytes must be at least 2");
-        }
         RedriveRequest request;
         try {
             byte[] value = valueFile == null ? null : Files.readAllBytes(valueFile);
@@ -89,7 +83,7 @@ public final class DltRedriveCommand implements Callable<Integer> {
         }
         RedriveReport report;
         try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
-            report = DltCommand.deadLetters(kafka, redis, maxDataBytes).redrive(request);
+            report = DltCommand.deadLetters(kafka, redis, connection.envelopeLimits()).redrive(request);
         }
         output.print(spec.commandLine().getOut(), report, out -> {
             Table table = new Table("DLT", "OUTCOME", "DETAIL");

@@ -1,10 +1,9 @@
 package io.herald.ops.dlt;
 
-import io.herald.core.envelope.EnvelopeLimits;
-import io.herald.dispatcher.dlt.DeadLetterRef;
-import io.herald.dispatcher.dlt.DeadLetterView;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
+import io.herald.engine.deadletter.DeadLetterRef;
+import io.herald.engine.deadletter.DeadLetterView;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.Converters;
 import io.herald.ops.cli.ExitCodes;
@@ -46,7 +45,7 @@ public final class DltShowCommand implements Callable<Integer> {
         String topic;
         try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
             topic = kafka.deadLetterTopic();
-            found = DltCommand.deadLetters(kafka, redis, EnvelopeLimits.DEFAULT_MAX_DATA_BYTES).find(ref);
+            found = DltCommand.deadLetters(kafka, redis, connection.envelopeLimits()).find(ref);
         }
         if (found.isEmpty()) {
             spec.commandLine().getErr().println("heraldctl dlt show: no dead letter at " + ref + " in " + topic);

@@ -2,14 +2,13 @@ package io.herald.ops.replay;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.kafka.RecordDecoder;
-import io.herald.dispatcher.engine.Bound;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.RedisAccess;
-import io.herald.dispatcher.replay.ReplayEngine;
-import io.herald.dispatcher.replay.ReplayReport;
-import io.herald.dispatcher.replay.ReplayRequest;
+import io.herald.engine.Bound;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.RedisAccess;
+import io.herald.engine.replay.ReplayEngine;
+import io.herald.engine.replay.ReplayReport;
+import io.herald.engine.replay.ReplayRequest;
 import io.herald.ops.cli.AdminJobClient;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.Converters;
@@ -96,8 +95,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     TerminalProgress.forTerminal("replay")), ReplayReport.class);
         } else {
             try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
-                report = new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(EnvelopeLimits.DEFAULTS)),
-                        connection.shardedPubsub).run(new ReplayRequest(channel, since, until, dryRun, rate),
+                report = new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(connection.envelopeLimits())),
+                        connection.redisEndpoint().isCluster()).run(new ReplayRequest(channel, since, until, dryRun, rate),
                         TerminalProgress.forTerminal(dryRun ? "replay (dry run)" : "replay"));
             }
         }
@@ -124,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
                         + report.range().to() + " (exclusive)",
                 report.dryRun() ? "would replay" : "replayed", report.published() + " notification(s)"
                         + (report.firstId() == null ? "" : ", " + report.firstId() + " to " + report.lastId()),
-                "skipped", report.invalid() + " (dead letters)",
+                "skipped", report.invalid() + " (dead letters), " + report.expired() + " (expired)",
                 "reached", report.dryRun() ? "- (dry run: nothing sent)" : report.receivers()
                         + " pub/sub connection(s): edge nodes subscribed to the channel, not clients",
                 "records read", report.scanned() + " (" + report.matched() + " of the channel)");

@@ -2,22 +2,20 @@ package io.herald.ops.restore;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.EnvelopeCodec;
-import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.kafka.RecordDecoder;
-import io.herald.dispatcher.apply.CommandDecoder;
-import io.herald.dispatcher.engine.Bound;
-import io.herald.dispatcher.engine.KafkaAccess;
-import io.herald.dispatcher.engine.OffsetRange;
-import io.herald.dispatcher.engine.RedisAccess;
-import io.herald.dispatcher.restore.RestoreEngine;
-import io.herald.dispatcher.restore.RestoreReport;
-import io.herald.dispatcher.restore.RestoreRequest;
+import io.herald.engine.apply.CommandDecoder;
+import io.herald.engine.Bound;
+import io.herald.engine.KafkaAccess;
+import io.herald.engine.OffsetRange;
+import io.herald.engine.RedisAccess;
+import io.herald.engine.restore.RestoreEngine;
+import io.herald.engine.restore.RestoreReport;
+import io.herald.engine.restore.RestoreRequest;
 import io.herald.ops.cli.AdminJobClient;
 import io.herald.ops.cli.ConnectionOptions;
 import io.herald.ops.cli.Converters;
 import io.herald.ops.cli.ExitCodes;
 import io.herald.ops.cli.OutputOptions;
-import io.herald.ops.cli.RetentionOptions;
 import io.herald.ops.cli.Table;
 import io.herald.ops.cli.TerminalProgress;
 import java.io.PrintWriter;
@@ -28,14 +26,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code heraldctl restore}: refill the Redis logs from Kafka after Redis lost data. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         header = "Refill the Redis logs from Kafka after Redis lost data.",
         description = "Reapply records from Kafka into the Redis logs, for when Redis lost data. Uses the dispatcher's own "
-                + "decoder and positions (Kafka offsets), so it is idempotent: run twice, the second run writes "
+                + "settings (--dispatcher-config: retention, envelope limits), decoder and positions (Kafka offsets), so it is idempotent: run twice, the second run writes "
                 + "nothing. Publishes nothing (live clients do not get old notifications again), merges below a log's "
                 + "newest entry when the dispatcher already wrote newer ones, reads Kafka by assignment (the "
                 + "dispatcher's consumer group is only read, never joined) and stops at the group's committed offsets "
@@ -43,7 +40,7 @@ import picocli.CommandLine.Spec;
                 + "lost data\".",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:restored (or nothing to do)",
                 "1:failed (Kafka or Redis unreachable): safe to run again", "2:usage error",
-                "3:partly done: some channels' meta names another partition (listed)"})
+                "3:done, but some records are on another partition than their channel's (listed): the dispatcher dead-lettered them, restore does not write them"})
 public final class RestoreCommand implements Callable<Integer> {
 
     @Spec
@@ -68,16 +65,9 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "Records written per second at most; 0 for no limit (default: ${DEFAULT-VALUE}).")
     long rate;
 
-    @Option(names = "--max-data-bytes", paramLabel = "BYTES", defaultValue = "65536",
-            description = "The dispatcher's herald.envelope.max-data-bytes: larger records are dead letters, not restored (default: ${DEFAULT-VALUE}).")
-    int maxDataBytes;
-
     @Option(names = "--via-dispatcher",
-            description = "Run the restore inside the dispatcher through its admin API (needs --dispatcher-url and --admin-token); it then uses its own retention settings.")
+            description = "Run the restore inside the dispatcher through its admin API (needs --dispatcher-url and --admin-token).")
     boolean viaDispatcher;
-
-    @Mixin
-    RetentionOptions retention;
 
     @Mixin
     ConnectionOptions connection;
@@ -93,16 +83,12 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     private RestoreReport direct() throws InterruptedException {
-        EnvelopeLimits limits;
-        try {
-            limits = new EnvelopeLimits(maxDataBytes);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--max-data-bytes: " + e.getMessage());
-        }
-        CommandDecoder decoder = new CommandDecoder(new RecordDecoder(new EnvelopeCodec(limits)), retention.policy(spec));
+        // the dispatcher's retention and envelope limits, from its configuration (--dispatcher-config)
+        CommandDecoder decoder = new CommandDecoder(new RecordDecoder(new EnvelopeCodec(connection.envelopeLimits())),
+                connection.retention());
         try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
             return new RestoreEngine(kafka, redis, decoder).run(
-                    new RestoreRequest(since, until, channel, dryRun, rate, connection.group),
+                    new RestoreRequest(since, until, channel, dryRun, rate, connection.group()),
                     TerminalProgress.forTerminal(dryRun ? "restore (dry run)" : "restore"));
         }
     }
@@ -132,11 +118,12 @@ public final class RestoreCommand implements Callable<Integer> {
                 "trimmed", report.trimmed() + " (older than the newest MAXLEN of their log)",
                 "invalid", report.invalid() + " (dead letters, skipped)",
                 "partition mismatch", report.mismatched(),
+                "moved", report.moved() + " (on another partition than their channel's: restored from the dispatcher's copy)",
                 "channels", report.channels(),
                 "records read", report.scanned() + " (" + report.matched() + " selected)");
         if (!report.mismatchedChannels().isEmpty()) {
             out.println();
-            out.println("not restored, the channel's meta names another partition (was the topic repartitioned?):");
+            out.println("not restored, records on another partition than their channel's (dead letters, partition-mismatch):");
             report.mismatchedChannels().forEach(c -> out.println("- " + c));
         }
     }

@@ -2,7 +2,7 @@ package io.herald.ops.support;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.kafka.Topics;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.herald.dispatcher.DispatcherApplication;
 import io.herald.edge.EdgeApplication;
 import io.herald.testkit.auth.TestTokens;
@@ -48,6 +48,12 @@ public final class Herald implements AutoCloseable {
     public static final int PARTITIONS = 3;
     public static final String ADMIN_TOKEN = "test-admin-token";
     private static final TestTokens TOKENS = new TestTokens(TestTokens.SECRET);
+    /**
+     * This test classpath has both the dispatcher's Tomcat and the edge's Jetty, whose management-port
+     * configurations define the same bean; each shipped jar has only one of them.
+     */
+    private static final String ONE_MANAGEMENT_SERVER = "--spring.autoconfigure.exclude="
+            + "org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatServletManagementContextAutoConfiguration";
 
     public final String topic;
     public final String group;
@@ -71,6 +77,8 @@ public final class Herald implements AutoCloseable {
         kafka.createTopic(Topics.deadLetters(topic), PARTITIONS);
         this.dispatcher = DispatcherApplication.builder().run(
                 "--server.port=0",
+                "--management.server.port=0",
+                ONE_MANAGEMENT_SERVER,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spring.data.redis.url=" + redisServer.url(),
                 "--herald.kafka.topic=" + topic,
@@ -83,6 +91,8 @@ public final class Herald implements AutoCloseable {
                 "--spring.kafka.listener.poll-timeout=200ms");
         this.edge = new SpringApplicationBuilder(EdgeApplication.class).properties("spring.config.name=edge").run(
                 "--server.port=0",
+                "--management.server.port=0",
+                ONE_MANAGEMENT_SERVER,
                 "--spring.data.redis.url=" + redisServer.url(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--herald.kafka.topic=" + topic,
@@ -111,12 +121,19 @@ public final class Herald implements AutoCloseable {
                 "--topic", topic, "--group", group, "--timeout", "10s"));
     }
 
+    /** The dispatcher's admin API. */
     public String dispatcherUrl() {
         return "http://127.0.0.1:" + port(dispatcher);
     }
 
-    public String edgeUrl() {
-        return "http://127.0.0.1:" + port(edge);
+    /** The dispatcher's health and metrics. */
+    public String dispatcherManagementUrl() {
+        return "http://127.0.0.1:" + managementPort(dispatcher);
+    }
+
+    /** The edge's health and metrics. */
+    public String edgeManagementUrl() {
+        return "http://127.0.0.1:" + managementPort(edge);
     }
 
     /** The edge's WebSocket URL with a token for every {@code user:} and {@code topic:} channel. */
@@ -127,6 +144,10 @@ public final class Herald implements AutoCloseable {
 
     private static int port(ConfigurableApplicationContext app) {
         return ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static int managementPort(ConfigurableApplicationContext app) {
+        return Integer.parseInt(app.getEnvironment().getProperty("local.management.port"));
     }
 
     /** A valid envelope in canonical form. */

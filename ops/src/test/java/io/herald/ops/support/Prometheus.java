@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
-/** A scrape of {@code /actuator/prometheus}, read back into series and values. */
+/** A scrape of {@code /actuator/prometheus} on a management port, read back into series and values. */
 public final class Prometheus {
 
     private final Map<String, Double> series = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.herald.ops.support;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.RedisKeys;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;

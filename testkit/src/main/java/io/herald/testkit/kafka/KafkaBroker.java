@@ -37,14 +37,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM, or a handle
- * on an external broker given by {@value #EXTERNAL_BOOTSTRAP_ENV}.
+ * on an external broker given by {@value #EXTERNAL_BOOTSTRAP_ENV}. {@link #main} also runs one node of a
+ * {@link KafkaCluster}.
  *
  * <p>The broker listens on 127.0.0.1 only. Its directory holds the Kafka log dir ({@code kafka-logs}, formatted
  * on first use) and {@code herald-broker.properties}, the listener and controller ports it used: starting again
  * on the same directory reuses them, so clients configured with the old bootstrap address reconnect, and finds
- * every record written before. Settings chosen for tests: replication factor 1 and min ISR 1 for the internal
- * topics, no initial rebalance delay, a 4 MB log-cleaner buffer (keeps the heap near 50 MB), and
- * {@code auto.create.topics.enable=false} because Herald's services create their topics explicitly.
+ * every record written before. Settings chosen for tests: the internal topics replicated to every node (so
+ * replication factor 1 and min ISR 1 on a single broker), no initial rebalance delay, a 4 MB log-cleaner buffer
+ * (keeps the heap near 50 MB), and {@code auto.create.topics.enable=false} because Herald's services create their
+ * topics explicitly.
  *
  * <p>Thread-safe. Close it (or let the JUnit extension close it) to stop the broker; a temporary directory is
  * deleted then, a directory given to {@link #start(Path)} is kept.
@@ -60,7 +62,7 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
     private static final String PORTS_FILE = "herald-broker.properties";
     private static final String LOG_DIR = "kafka-logs";
-    private static final int NODE_ID = 1;
+    private static final int SINGLE_NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int BIND_ATTEMPTS = 3;
 
@@ -69,16 +71,38 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String bootstrapServers;
+    private final Membership membership;
     private KafkaRaftServer server;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(Path dir, boolean temporary, int port, int controllerPort, String bootstrapServers) {
+    private KafkaBroker(Path dir, boolean temporary, int port, int controllerPort, String bootstrapServers,
+            Membership membership) {
         this.dir = dir;
         this.temporary = temporary;
         this.port = port;
         this.controllerPort = controllerPort;
         this.bootstrapServers = bootstrapServers;
+        this.membership = membership;
+    }
+
+    /**
+     * Where a node stands in its cluster: a single broker is node 1 of a cluster of one, with its own controller
+     * as the only voter and a random cluster ID.
+     *
+     * @param nodeId    this node's {@code node.id}
+     * @param clusterId the ID every node of the cluster is formatted with ({@code null}: a random one)
+     * @param voters    {@code controller.quorum.voters} ({@code id@host:port,...}), the same on every node
+     */
+    private record Membership(int nodeId, String clusterId, String voters) {
+
+        static Membership single(int controllerPort) {
+            return new Membership(SINGLE_NODE_ID, null, SINGLE_NODE_ID + "@127.0.0.1:" + controllerPort);
+        }
+
+        int size() {
+            return voters.split(",").length;
+        }
     }
 
     /** Starts a broker on a fresh temporary directory (deleted at {@link #close()}) and a free port. */
@@ -101,7 +125,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A handle on an external broker: {@link #createTopic} works, {@link #restart()} does not. */
     public static KafkaBroker external(String bootstrapServers) {
-        return new KafkaBroker(null, false, -1, -1, bootstrapServers);
+        return new KafkaBroker(null, false, -1, -1, bootstrapServers, null);
     }
 
     /**
@@ -134,7 +158,8 @@ public final class KafkaBroker implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int port = requestedPort != 0 ? requestedPort : intOr(recorded, "port", FreePort.pick());
             int controllerPort = intOr(recorded, "controller.port", FreePort.pick());
-            KafkaBroker broker = new KafkaBroker(dir, temporary, port, controllerPort, "127.0.0.1:" + port);
+            KafkaBroker broker = new KafkaBroker(dir, temporary, port, controllerPort, "127.0.0.1:" + port,
+                    Membership.single(controllerPort));
             try {
                 broker.startServer();
                 writePorts(dir, port, controllerPort);
@@ -224,19 +249,41 @@ public final class KafkaBroker implements AutoCloseable {
      * deleted at exit) and {@code --port <n>} (default: the port recorded in the directory, else a free one). Prints
      * {@code HERALD_KAFKA_READY bootstrap=127.0.0.1:<port>} on stdout when clients can connect; SIGTERM stops
      * it cleanly. See {@link KafkaBrokerProcess} to run it from a test.
+     *
+     * <p>As one node of a {@link KafkaCluster}, it also takes {@code --node-id <n> --controller-port <n>
+     * --cluster-id <id> --voters <id@host:port,...>} (all four, with {@code --dir} and {@code --port}); it is
+     * ready only once a majority of the voters runs, so the nodes of a new cluster must be started together.
      */
     public static void main(String[] args) throws InterruptedException {
         Path dir = null;
         int port = 0;
+        Integer nodeId = null;
+        int controllerPort = 0;
+        String clusterId = null;
+        String voters = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
                 case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+                case "--node-id" -> nodeId = Integer.parseInt(value(args, ++i, "--node-id"));
+                case "--controller-port" -> controllerPort = Integer.parseInt(value(args, ++i, "--controller-port"));
+                case "--cluster-id" -> clusterId = value(args, ++i, "--cluster-id");
+                case "--voters" -> voters = value(args, ++i, "--voters");
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (usage: --dir <path> --port <n>)");
+                        + " (usage: --dir <path> --port <n> [--node-id <n> --controller-port <n> --cluster-id <id>"
+                        + " --voters <id@host:port,...>])");
             }
         }
-        KafkaBroker broker = dir == null ? startTemporary(port) : start(dir, port);
+        KafkaBroker broker;
+        if (voters != null) {
+            if (dir == null || port == 0 || nodeId == null || controllerPort == 0 || clusterId == null) {
+                throw new IllegalArgumentException("a cluster node needs --dir, --port, --node-id, --controller-port,"
+                        + " --cluster-id and --voters");
+            }
+            broker = startNode(dir, port, controllerPort, new Membership(nodeId, clusterId, voters));
+        } else {
+            broker = dir == null ? startTemporary(port) : start(dir, port);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
@@ -245,6 +292,19 @@ public final class KafkaBroker implements AutoCloseable {
         System.out.println(READY_MARKER + " bootstrap=" + broker.bootstrapServers());
         System.out.flush();
         stopped.await();
+    }
+
+    /** A cluster node: its ports are the cluster's to choose (it knows them for the voters), so none is picked here. */
+    private static KafkaBroker startNode(Path dir, int port, int controllerPort, Membership membership) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create broker directory " + dir, e);
+        }
+        KafkaBroker broker = new KafkaBroker(dir, false, port, controllerPort, "127.0.0.1:" + port, membership);
+        broker.startServer();
+        writePorts(dir, port, controllerPort);
+        return broker;
     }
 
     private static String value(String[] args, int index, String option) {
@@ -300,7 +360,7 @@ public final class KafkaBroker implements AutoCloseable {
     private synchronized void startServer() {
         Path logDir = dir.resolve(LOG_DIR);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(logDir);
+            format(logDir, membership);
         }
         long started = System.nanoTime();
         KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(config(logDir), false), Time.SYSTEM);
@@ -342,10 +402,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private Map<String, Object> config(Path logDir) {
+        // Internal topics (group offsets, transactions) on every node of a cluster, so that losing one node loses no
+        // consumer group or transaction; topics others create get Kafka's own defaults (replication factor 1, min
+        // ISR 1), so a test sees what the creator asked for rather than what the cluster made up for it.
+        String internalReplicas = String.valueOf(membership.size());
+        String internalMinIsr = String.valueOf(Math.min(2, membership.size()));
         return Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
+                Map.entry("node.id", String.valueOf(membership.nodeId())),
+                Map.entry("controller.quorum.voters", membership.voters()),
                 Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
@@ -356,11 +421,11 @@ public final class KafkaBroker implements AutoCloseable {
                 Map.entry("num.partitions", "1"),
                 Map.entry("default.replication.factor", "1"),
                 Map.entry("min.insync.replicas", "1"),
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.replication.factor", internalReplicas),
                 // 50 partitions by default: fewer make the first consumer group ready sooner.
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", internalReplicas),
+                Map.entry("transaction.state.log.min.isr", internalMinIsr),
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // The broker is unfenced on a heartbeat: the 2 s default delays every start.
@@ -375,12 +440,12 @@ public final class KafkaBroker implements AutoCloseable {
                 Map.entry("background.threads", "2"));
     }
 
-    private static void format(Path logDir) {
+    private static void format(Path logDir, Membership membership) {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(membership.nodeId())
+                    .setClusterId(membership.clusterId() != null ? membership.clusterId() : Uuid.randomUuid().toString())
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))

@@ -3,6 +3,7 @@ package io.herald.testkit.kafka;
 import io.herald.testkit.process.JavaProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -31,14 +32,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final List<String> jvmArgs;
+    /** More arguments for {@link KafkaBroker#main}: a cluster node's place in its cluster. */
+    private final List<String> nodeArgs;
     private JavaProcess process;
     private String bootstrapServers;
 
-    private KafkaBrokerProcess(Path dir, int port, Path logFile, List<String> jvmArgs) {
+    private KafkaBrokerProcess(Path dir, int port, Path logFile, List<String> jvmArgs, List<String> nodeArgs) {
         this.dir = dir;
         this.port = port;
         this.logFile = logFile;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.nodeArgs = List.copyOf(nodeArgs);
     }
 
     /**
@@ -53,9 +57,24 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Like {@link #start(Path, int, Path)} with other JVM options (replacing {@link #DEFAULT_JVM_ARGS}). */
     public static KafkaBrokerProcess start(Path dir, int port, Path logFile, List<String> jvmArgs) {
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, logFile, jvmArgs);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, logFile, jvmArgs, List.of());
         broker.launch();
         return broker;
+    }
+
+    /**
+     * Starts the JVM of one {@link KafkaCluster} node without waiting for it: a node is ready only once a majority
+     * of the cluster's controllers runs, so the cluster starts every node first, then {@link #awaitReady()}s each.
+     */
+    static KafkaBrokerProcess spawnNode(Path dir, int port, Path logFile, List<String> nodeArgs) {
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, logFile, DEFAULT_JVM_ARGS, nodeArgs);
+        broker.process = broker.spawn();
+        return broker;
+    }
+
+    /** Waits until a node started by {@link #spawnNode} accepts clients; kills it if it does not. */
+    synchronized void awaitReady() {
+        awaitReady(process);
     }
 
     /** {@code 127.0.0.1:<port>}; the same after a restart. */
@@ -100,10 +119,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private synchronized void launch() {
+        JavaProcess started = spawn();
+        awaitReady(started);
+    }
+
+    private synchronized JavaProcess spawn() {
         int recordedOrGiven = bootstrapServers == null ? port : Integer.parseInt(
                 bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
-        JavaProcess started = JavaProcess.mainClass(KafkaBroker.class.getName(), JavaProcess.currentClasspath(),
-                jvmArgs, List.of("--dir", dir.toString(), "--port", String.valueOf(recordedOrGiven)), logFile);
+        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", String.valueOf(recordedOrGiven)));
+        args.addAll(nodeArgs);
+        return JavaProcess.mainClass(KafkaBroker.class.getName(), JavaProcess.currentClasspath(), jvmArgs, args,
+                logFile);
+    }
+
+    private synchronized void awaitReady(JavaProcess started) {
         try {
             String ready = started.awaitLine(READY, READY_TIMEOUT).group(1);
             if (bootstrapServers != null && !bootstrapServers.equals(ready)) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -29,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The process runs in a temporary directory (deleted at {@link #close()}) and writes its output to
  * {@link #logFile()} there. {@link #kill()} and {@link #restart()} simulate a Redis crash and a Redis that came
- * back empty. A start that fails, or a server that does not answer PING within 10 s, fails with the end of
+ * back empty; {@link #pause()} and {@link #resume()} a Redis that stopped answering and came back with its data
+ * (a stalled host, a network partition), executing what clients had sent meanwhile. A start that fails, or a server that does not answer PING within 10 s, fails with the end of
  * its log. Thread-safe.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisDeployment {
 
     /** Environment variable with a {@code redis://} URL of an external Redis that tests use instead. */
     public static final String EXTERNAL_URL_ENV = "HERALD_TEST_REDIS_URL";
@@ -46,13 +48,23 @@ public final class RedisServer implements AutoCloseable {
     private final String url;
     private final int port;
     private final Path workDir;
+    /** Sentinel mode: the monitoring line of its config file, or {@code null} for a data server. */
+    private final String sentinelConfig;
+    /** Arguments a data server gets beyond the defaults (cluster mode). */
+    private final List<String> extraArgs;
     private Process process;
     private boolean closed;
 
     private RedisServer(String url, int port, Path workDir) {
+        this(url, port, workDir, null, List.of());
+    }
+
+    private RedisServer(String url, int port, Path workDir, String sentinelConfig, List<String> extraArgs) {
         this.url = url;
         this.port = port;
         this.workDir = workDir;
+        this.sentinelConfig = sentinelConfig;
+        this.extraArgs = extraArgs;
     }
 
     /**
@@ -61,9 +73,41 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException when {@code redis-server} is not installed or does not come up
      */
     public static RedisServer start() {
+        return start(null, List.of(), 65535);
+    }
+
+    /**
+     * Starts a cluster-enabled data server (no slots, no peers yet: {@link RedisCluster} joins them) on a free
+     * port below 55535, since the cluster bus listens on the port + 10000. Its {@code nodes.conf} survives
+     * {@link #restart()}, so a restarted node rejoins its cluster, without data, as a real one would.
+     */
+    public static RedisServer startClusterNode(Duration nodeTimeout) {
+        return start(null, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
+                // a replica whose primary died long ago may still be promoted: tests kill and restart at will
+                "--cluster-replica-validity-factor", "0",
+                // the cluster keeps serving the slots it still has while one range has no node
+                "--cluster-require-full-coverage", "no"), 55535);
+    }
+
+    /**
+     * Starts a Sentinel on a free port, monitoring the primary {@code name} at {@code primaryPort} (quorum 2),
+     * which it considers down after {@code downAfter} without an answer.
+     */
+    public static RedisServer startSentinel(String name, int primaryPort, Duration downAfter) {
+        return start(String.join("\n",
+                "sentinel resolve-hostnames no",
+                "sentinel monitor " + name + " 127.0.0.1 " + primaryPort + " 2",
+                "sentinel down-after-milliseconds " + name + " " + downAfter.toMillis(),
+                "sentinel failover-timeout " + name + " 10000",
+                "sentinel parallel-syncs " + name + " 1") + "\n", List.of(), 65535);
+    }
+
+    private static RedisServer start(String sentinelConfig, List<String> extraArgs, int portBelow) {
         for (int attempt = 1; ; attempt++) {
-            int port = FreePort.pick();
-            RedisServer server = new RedisServer("redis://127.0.0.1:" + port, port, Dirs.createTemp("herald-redis-"));
+            int port = FreePort.pickBelow(portBelow);
+            RedisServer server = new RedisServer("redis://127.0.0.1:" + port, port, Dirs.createTemp("herald-redis-"),
+                    sentinelConfig, extraArgs);
             try {
                 server.spawn();
                 return server;
@@ -106,6 +150,12 @@ public final class RedisServer implements AutoCloseable {
         return url;
     }
 
+    /** {@code --spring.data.redis.url=<url>}. */
+    @Override
+    public List<String> springArgs() {
+        return List.of("--spring.data.redis.url=" + url);
+    }
+
     /** True when the testkit runs the process, so {@link #kill()} and {@link #restart()} work. */
     public boolean controllable() {
         return workDir != null;
@@ -124,6 +174,37 @@ public final class RedisServer implements AutoCloseable {
             process.destroyForcibly();
             awaitExit(process);
             process = null;
+        }
+    }
+
+    /**
+     * Freezes the process (SIGSTOP): connections stay open, commands sent meanwhile wait unanswered in its socket
+     * buffers, and {@link #resume()} lets it execute them, its data intact.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} process run again (SIGCONT). */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        requireControllable(signal);
+        if (process == null) {
+            throw new IllegalStateException("redis server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("kill -" + signal + " " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
         }
     }
 
@@ -170,13 +251,24 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(BINARY,
-                "--port", String.valueOf(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--dir", dataDir.toString()))
+        List<String> command;
+        if (sentinelConfig == null) {
+            // no diskless-sync delay: a replica (any server may become one) gets its first sync at once, not after 5 s
+            command = new ArrayList<>(List.of(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--repl-diskless-sync-delay", "0",
+                    "--dir", dataDir.toString()));
+            command.addAll(extraArgs);
+        } else {
+            Path config = workDir.resolve("sentinel.conf");
+            try {
+                Files.writeString(config, sentinelConfig); // a sentinel rewrites its config file: one per process
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + config, e);
+            }
+            command = List.of(BINARY, config.toString(), "--sentinel", "--port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--daemonize", "no", "--dir", dataDir.toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Process started;

@@ -17,6 +17,20 @@ public final class FreePort {
     private FreePort() {
     }
 
+    /**
+     * A free port below {@code limit} (exclusive), for servers that also listen on a derived port (a Redis
+     * cluster node's bus is its port + 10000).
+     */
+    public static int pickBelow(int limit) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = pick();
+            if (port < limit) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free loopback port below " + limit);
+    }
+
     /** A port that nothing listens on at 127.0.0.1 right now. */
     public static int pick() {
         try (ServerSocket socket = new ServerSocket()) {

@@ -1,8 +1,9 @@
 package io.herald.edge.auth;
 
-import io.herald.edge.config.EdgeProperties;
+import io.herald.edge.settings.EdgeProperties;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +34,13 @@ public class AuthConfiguration {
         if (secret) {
             verifier = TokenVerifier.hs256(auth.hs256Secret(), auth.issuer(), auth.audience(), auth.clockSkew());
         } else {
+            URL jwksUrl;
             try {
-                verifier = TokenVerifier.jwks(URI.create(auth.jwksUri()).toURL(), auth.issuer(), auth.audience(),
-                        auth.clockSkew());
+                jwksUrl = URI.create(auth.jwksUri()).toURL();
             } catch (MalformedURLException | IllegalArgumentException e) {
                 throw new IllegalStateException("herald.edge.auth.jwks-uri is not a URL: " + e.getMessage(), e);
             }
+            verifier = TokenVerifier.jwks(jwksUrl, auth.jwks(), auth.issuer(), auth.audience(), auth.clockSkew());
         }
         log.info("authentication on keys={} issuer={} audience={} publicNamespaces={}", secret ? "hs256-secret" : auth.jwksUri(),
                 auth.issuer().isEmpty() ? "-" : auth.issuer(), auth.audience().isEmpty() ? "-" : auth.audience(),

@@ -18,4 +18,12 @@ public record Identity(String subject, ChannelGrants grants, Instant expiresAt, 
     public boolean expiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }
+
+    /**
+     * Whose work a connection's catch-ups are, for fairness between users: the subject when authenticated; else the
+     * connection itself, since an unauthenticated subject is only what the client said.
+     */
+    public String owner(String connectionId) {
+        return authenticated ? subject : connectionId;
+    }
 }

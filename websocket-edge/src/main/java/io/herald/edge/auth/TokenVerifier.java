@@ -23,7 +23,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
-import io.herald.edge.config.EdgeProperties;
+import io.herald.edge.settings.EdgeProperties;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -78,9 +78,23 @@ public final class TokenVerifier {
                 issuer, audience, clockSkew);
     }
 
-    /** Tokens signed with one of the keys the issuer publishes at {@code jwksUri} (fetched lazily, then cached). */
-    public static TokenVerifier jwks(URL jwksUri, String issuer, String audience, Duration clockSkew) {
-        return withKeys(JWKSourceBuilder.create(jwksUri).build(), issuer, audience, clockSkew);
+    /**
+     * Tokens signed with one of the keys the issuer publishes at {@code jwksUri}: fetched at the first token, then
+     * cached and refreshed as {@code settings} say.
+     */
+    public static TokenVerifier jwks(URL jwksUri, EdgeProperties.Auth.Jwks settings, String issuer, String audience,
+            Duration clockSkew) {
+        long ttl = settings.cacheTtl().toMillis();
+        // Nimbus's defaults (a refresh waited for up to 15 s, started 30 s before the set expires) scaled down for
+        // a short TTL: their sum must fit in it
+        JWKSourceBuilder<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUri)
+                .cache(ttl, Math.min(JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT, ttl / 2))
+                .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4), false)
+                .rateLimited(settings.refreshMinInterval().toMillis());
+        if (!settings.outageTolerance().isZero()) {
+            keys.outageTolerant(settings.cacheTtl().plus(settings.outageTolerance()).toMillis());
+        }
+        return withKeys(keys.build(), issuer, audience, clockSkew);
     }
 
     /** Tokens signed (RS, PS or ES algorithms) with a key from {@code keys}. */

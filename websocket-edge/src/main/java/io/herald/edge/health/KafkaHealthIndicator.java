@@ -1,6 +1,6 @@
 package io.herald.edge.health;
 
-import io.herald.edge.config.ConnectionProperties;
+import io.herald.edge.settings.ConnectionProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -32,11 +32,11 @@ public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
             HealthProperties properties) {
         this.timeoutMillis = properties.kafkaTimeout().toMillis();
         this.topic = topic.topic();
-        this.config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.bootstrapServers()),
-                AdminClientConfig.CLIENT_ID_CONFIG, "herald-edge-health",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-edge-health");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
+        this.config = Map.copyOf(config);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.herald.edge.health;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.herald.edge.redis.RedisAccess;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -8,14 +8,14 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** The {@code redis} health component: a PING on the node's command connection (the one catch-ups read the logs with). */
+/** The {@code redis} health component: a PING on the node's command connection (the one catch-ups read the logs with), to every primary on a cluster. */
 @Component
 public class RedisHealthIndicator implements HealthIndicator {
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisAccess redis;
     private final long timeoutMillis;
 
-    public RedisHealthIndicator(StatefulRedisConnection<String, String> redis, HealthProperties properties) {
+    public RedisHealthIndicator(RedisAccess redis, HealthProperties properties) {
         this.redis = redis;
         this.timeoutMillis = properties.redisTimeout().toMillis();
     }
@@ -23,7 +23,7 @@ public class RedisHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         try {
-            return Health.up().withDetail("ping", redis.async().ping().get(timeoutMillis, TimeUnit.MILLISECONDS)).build();
+            return Health.up().withDetail("ping", redis.ping().get(timeoutMillis, TimeUnit.MILLISECONDS)).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.down().withDetail("error", "interrupted").build();

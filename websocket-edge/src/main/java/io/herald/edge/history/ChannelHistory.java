@@ -2,15 +2,16 @@ package io.herald.edge.history;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
-import io.herald.edge.config.EdgeProperties;
+import io.herald.redis.LiveMessage;
+import io.herald.edge.settings.EdgeProperties;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
  * Everything a channel published after a position, in order and provably without a gap: from the Redis log
- * while its {@code prev} chain links up, from Kafka for any stretch the log cannot prove, and a gap reported to
- * the listener only where Kafka no longer holds the stretch either.
+ * while its {@code prev} chain links up ({@link LiveMessage#continues}: the cursor need not be a notification of
+ * the channel, only at or after the entry's {@code prev}), from Kafka for any stretch the log cannot prove, and a
+ * gap reported to the listener only where Kafka no longer holds the stretch either.
  */
 @Component
 public class ChannelHistory {
@@ -23,6 +24,16 @@ public class ChannelHistory {
         this.redisLog = redisLog;
         this.kafkaLog = kafkaLog;
         this.pageSize = properties.recovery().pageSize();
+    }
+
+    /**
+     * Where a subscribe without a position starts: the channel's last applied position, or, when Redis has no meta
+     * for it (never written, expired, or Redis lost it), its Kafka partition's end, so that only notifications
+     * published from now on are delivered. Throws when Redis or Kafka cannot be reached.
+     */
+    public Position end(ChannelName channel) {
+        Position last = redisLog.last(channel);
+        return last != null ? last : kafkaLog.end(channel);
     }
 
     /**
@@ -46,7 +57,7 @@ public class ChannelHistory {
                 return new Recovery(Recovery.Source.KAFKA, replayed + tail.replayed(), gaps + tail.gaps(), tail.last());
             }
             for (LiveMessage entry : page) {
-                if (!entry.prev().equals(cursor)) {
+                if (!entry.continues(cursor)) {
                     Recovery fill = kafkaLog.read(channel, redisLog.partition(channel), cursor, entry.id().offset(), listener);
                     usedKafka = true;
                     replayed += fill.replayed();

@@ -1,7 +1,7 @@
 package io.herald.edge.history;
 
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
+import io.herald.redis.LiveMessage;
 
 /** Receives a channel's history in order: notifications, and gaps that neither Redis nor Kafka can fill. */
 public interface HistoryListener {

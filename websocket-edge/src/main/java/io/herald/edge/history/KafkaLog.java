@@ -4,24 +4,36 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.envelope.InvalidEnvelopeException;
+import io.herald.core.kafka.ChannelPartitioner;
 import io.herald.core.kafka.RecordDecoder;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
-import io.herald.edge.config.ConnectionProperties;
-import io.herald.edge.config.EdgeProperties;
+import io.herald.redis.LiveMessage;
+import io.herald.edge.settings.ConnectionProperties;
+import io.herald.edge.settings.EdgeProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,32 +41,65 @@ import org.springframework.stereotype.Component;
  * Redis log cannot prove it holds (trimmed, expired, Redis restarted empty). The recovery window is thus
  * Kafka's retention. Records are read with the dispatcher's own decoder, so the IDs and envelopes are exactly
  * the ones the Redis log holds or would hold; records the dispatcher dead-letters are skipped here too.
+ *
+ * <p>Offsets and the topic's partition count come from one long-lived admin client (thread-safe); records are
+ * read by a few long-lived consumers ({@link KafkaReaders}), one per catch-up thread. A read whose start is at or
+ * past the partition's end needs no consumer at all.
+ *
+ * <p>Meters: {@code herald.edge.history.kafka.scans} (reads that scanned the partition),
+ * {@code herald.edge.history.kafka.readers.created} (consumers created: the thread count, more only after failures).
  */
 @Component
-public class KafkaLog {
+public class KafkaLog implements DisposableBean {
 
     private final String topic;
-    private final Properties consumerProperties;
     private final RecordDecoder decoder;
     private final long scanBudget;
     private final Duration timeout;
+    private final Admin admin;
+    private final KafkaReaders readers;
+    private final Counter scans;
+    /** The topic's partition count, read once: adding partitions moves keys, which Herald does not support. */
+    private volatile int partitions;
 
     public KafkaLog(ConnectionProperties.Kafka kafka, ConnectionProperties.Topic topic,
-            ConnectionProperties.Envelope envelope, EdgeProperties edge) {
+            ConnectionProperties.Envelope envelope, EdgeProperties edge, MeterRegistry meters) {
         this.topic = topic.topic();
         this.decoder = new RecordDecoder(new EnvelopeCodec(new EnvelopeLimits(envelope.maxDataBytes())));
         this.scanBudget = edge.recovery().kafkaScanBudget();
         this.timeout = edge.recovery().kafkaTimeout();
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Map<String, Object> adminConfig = new HashMap<>(kafka.clientConfig());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-edge-" + edge.nodeId() + "-offsets");
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
+        this.admin = Admin.create(adminConfig);
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.bootstrapServers()));
+        props.putAll(kafka.clientConfig());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-edge-" + edge.nodeId() + "-recovery");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        this.consumerProperties = props;
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMillis));
+        this.scans = meters.counter("herald.edge.history.kafka.scans");
+        this.readers = new KafkaReaders(props, edge.recovery().threads(),
+                meters.counter("herald.edge.history.kafka.readers.created")::increment);
+        // in the background: a node whose Kafka is away still starts, and serves live delivery meanwhile
+        Thread warmUp = new Thread(() -> readers.warmUp(this.topic, timeout), "herald-kafka-readers-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /**
+     * Where a subscribe without a position starts when Redis knows nothing of the channel: the last offset its
+     * partition holds now ({@code 0-0} when the partition is empty). Whatever the channel published before lies at
+     * or before it, so only later notifications are delivered, and a client that resumes from it gets exactly those.
+     */
+    public Position end(ChannelName channel) {
+        long end = endOffset(partitionOf(channel, null), System.nanoTime() + timeout.toNanos());
+        return end == 0 ? Position.NONE : Position.ofOffset(end - 1);
     }
 
     /**
@@ -68,56 +113,68 @@ public class KafkaLog {
     public Recovery read(ChannelName channel, Integer partition, Position after, long untilOffset,
             HistoryListener listener) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] key = channel.value().getBytes(StandardCharsets.UTF_8);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties)) {
-            TopicPartition tp = new TopicPartition(topic, partition != null ? partition : partitionOf(consumer, key));
-            consumer.assign(List.of(tp));
-            long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long start = after.nextOffset();
-            long stop = untilOffset < 0 ? end : Math.min(untilOffset, end);
-            int gaps = 0;
-            if (start < begin && start < stop) {
-                gaps++;
-                listener.gap(Position.ofOffset(Math.min(begin, stop) - 1),
-                        "kafka no longer holds offset " + start + " of " + tp + " (earliest is " + begin + ")");
-                start = begin;
-            }
-            Position last = after;
-            long replayed = 0;
-            if (start >= stop) {
-                return new Recovery(Recovery.Source.KAFKA, 0, gaps, last);
-            }
-            consumer.seek(tp, start);
-            long scanned = 0;
-            long next = start;
-            while (next < stop) {
-                if (scanned >= scanBudget || System.nanoTime() > deadline) {
-                    listener.gap(Position.ofOffset(stop - 1), scanned >= scanBudget
-                            ? "gap larger than the kafka scan budget of " + scanBudget + " records"
-                            : "kafka read took longer than " + timeout);
-                    return new Recovery(Recovery.Source.KAFKA, replayed, gaps + 1, Position.ofOffset(stop - 1));
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= stop) {
-                        break;
-                    }
-                    scanned++;
-                    if (!Arrays.equals(key, record.key())) {
-                        continue;
-                    }
-                    LiveMessage entry = decode(record, last);
-                    if (entry != null) {
-                        listener.entry(entry);
-                        last = entry.id();
-                        replayed++;
-                    }
-                }
-                // offsets may be missing (compaction, transaction markers): the consumer's position is the truth
-                next = consumer.position(tp);
-            }
-            return new Recovery(Recovery.Source.KAFKA, replayed, gaps, last);
+        long start = after.nextOffset();
+        if (untilOffset >= 0 && start >= untilOffset) {
+            return new Recovery(Recovery.Source.KAFKA, 0, 0, after); // nothing can lie in between: no need to ask
         }
+        TopicPartition tp = partitionOf(channel, partition);
+        long end = endOffset(tp, deadline);
+        long stop = untilOffset < 0 ? end : Math.min(untilOffset, end);
+        if (start >= stop) {
+            return new Recovery(Recovery.Source.KAFKA, 0, 0, after); // at or past the partition's end: no scan
+        }
+        scans.increment();
+        return readers.read(deadline - System.nanoTime(), consumer -> scan(consumer, channel, tp, after, start, stop,
+                deadline, listener));
+    }
+
+    private Recovery scan(KafkaConsumer<byte[], byte[]> consumer, ChannelName channel, TopicPartition tp,
+            Position after, long from, long stop, long deadline, HistoryListener listener) {
+        byte[] key = channel.value().getBytes(StandardCharsets.UTF_8);
+        consumer.assign(List.of(tp));
+        long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
+        long start = from;
+        int gaps = 0;
+        if (start < begin) {
+            gaps++;
+            listener.gap(Position.ofOffset(Math.min(begin, stop) - 1),
+                    "kafka no longer holds offset " + start + " of " + tp + " (earliest is " + begin + ")");
+            start = begin;
+        }
+        Position last = after;
+        long replayed = 0;
+        if (start >= stop) {
+            return new Recovery(Recovery.Source.KAFKA, 0, gaps, last);
+        }
+        consumer.seek(tp, start);
+        long scanned = 0;
+        long next = start;
+        while (next < stop) {
+            if (scanned >= scanBudget || System.nanoTime() > deadline) {
+                listener.gap(Position.ofOffset(stop - 1), scanned >= scanBudget
+                        ? "gap larger than the kafka scan budget of " + scanBudget + " records"
+                        : "kafka read took longer than " + timeout);
+                return new Recovery(Recovery.Source.KAFKA, replayed, gaps + 1, Position.ofOffset(stop - 1));
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() >= stop) {
+                    break;
+                }
+                scanned++;
+                if (!Arrays.equals(key, record.key())) {
+                    continue;
+                }
+                LiveMessage entry = decode(record, last);
+                if (entry != null) {
+                    listener.entry(entry);
+                    last = entry.id();
+                    replayed++;
+                }
+            }
+            // offsets may be missing (compaction, transaction markers): the consumer's position is the truth
+            next = consumer.position(tp);
+        }
+        return new Recovery(Recovery.Source.KAFKA, replayed, gaps, last);
     }
 
     private LiveMessage decode(ConsumerRecord<byte[], byte[]> record, Position prev) {
@@ -130,10 +187,42 @@ public class KafkaLog {
         }
     }
 
-    /** The partition Kafka's default partitioner picks for the key, as every Herald producer does. */
-    private int partitionOf(KafkaConsumer<byte[], byte[]> consumer, byte[] key) {
-        Map<String, List<PartitionInfo>> topics = Map.of(topic, consumer.partitionsFor(topic));
-        int partitions = topics.get(topic).size();
-        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    /** The partition's end as a read_committed consumer sees it (the last stable offset). */
+    private long endOffset(TopicPartition tp, long deadline) {
+        return await(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp), deadline).offset();
+    }
+
+    /** The channel's partition: the one Redis names, else the one Kafka's default partitioner picks for the key. */
+    private TopicPartition partitionOf(ChannelName channel, Integer known) {
+        if (known != null) {
+            return new TopicPartition(topic, known);
+        }
+        int count = partitions;
+        if (count == 0) {
+            count = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic),
+                    System.nanoTime() + timeout.toNanos()).partitions().size();
+            partitions = count;
+        }
+        return new TopicPartition(topic, ChannelPartitioner.partitionOf(channel, count));
+    }
+
+    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, long deadline) {
+        try {
+            return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while asking kafka", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("kafka refused: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("kafka did not answer in time", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        readers.close();
+        admin.close(Duration.ofSeconds(1));
     }
 }

@@ -2,12 +2,12 @@ package io.herald.edge.history;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
-import io.herald.core.redis.RedisKeys;
+import io.herald.redis.LiveMessage;
+import io.herald.redis.RedisKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.herald.edge.redis.RedisAccess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class RedisLog {
 
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisAccess redis;
 
-    public RedisLog(StatefulRedisConnection<String, String> redis) {
+    public RedisLog(RedisAccess redis) {
         this.redis = redis;
     }
 

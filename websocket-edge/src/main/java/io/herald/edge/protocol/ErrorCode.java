@@ -18,7 +18,10 @@ public enum ErrorCode {
     RATE_LIMITED("rate-limited"),
     /** A {@code refresh} token was refused (invalid, expired, or for another subject); the session keeps its token. */
     UNAUTHORIZED("unauthorized"),
-    /** The node could not reach Redis in time to subscribe; retry later (the client library does). */
+    /**
+     * The node could not subscribe in time (Redis away) or could not catch the channel up (Redis or Kafka away);
+     * the subscription is gone. Subscribe again from the last position, with backoff (the client library does).
+     */
     UNAVAILABLE("unavailable");
 
     private final String wire;

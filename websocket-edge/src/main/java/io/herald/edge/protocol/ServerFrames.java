@@ -2,8 +2,8 @@ package io.herald.edge.protocol;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
-import io.herald.edge.subscription.Frames;
+import io.herald.redis.LiveMessage;
+import io.herald.edge.delivery.Frames;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -53,6 +53,11 @@ public class ServerFrames implements Frames {
     @Override
     public String reset(ChannelName channel, String reason) {
         return object("reset").put("channel", channel.value()).put("reason", reason).toString();
+    }
+
+    @Override
+    public String unavailable(ChannelName channel, String message) {
+        return error(ErrorCode.UNAVAILABLE, message, channel);
     }
 
     public String error(ErrorCode code, String message, ChannelName channel) {

@@ -1,12 +1,12 @@
 package io.herald.edge.sse;
 
 import io.herald.edge.auth.ChannelAccess;
-import io.herald.edge.config.EdgeProperties;
-import io.herald.edge.protocol.HttpProblem;
+import io.herald.edge.connection.ConnectionGate;
+import io.herald.edge.connection.SessionRegistry;
+import io.herald.edge.delivery.SubscriptionService;
+import io.herald.edge.http.HttpProblem;
 import io.herald.edge.protocol.ServerFrames;
-import io.herald.edge.session.ConnectionGate;
-import io.herald.edge.session.SessionRegistry;
-import io.herald.edge.subscription.SubscriptionService;
+import io.herald.edge.settings.EdgeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;

@@ -7,14 +7,14 @@ import io.herald.core.resume.InvalidResumeTokenException;
 import io.herald.core.resume.ResumeToken;
 import io.herald.edge.auth.ChannelAccess;
 import io.herald.edge.auth.Identity;
-import io.herald.edge.config.EdgeProperties;
+import io.herald.edge.connection.ConnectionGate;
+import io.herald.edge.connection.SessionRegistry;
+import io.herald.edge.delivery.ChannelSubscription;
+import io.herald.edge.delivery.SubscriptionService;
+import io.herald.edge.http.HttpProblem;
 import io.herald.edge.protocol.ErrorCode;
-import io.herald.edge.protocol.HttpProblem;
 import io.herald.edge.protocol.ServerFrames;
-import io.herald.edge.session.ConnectionGate;
-import io.herald.edge.session.SessionRegistry;
-import io.herald.edge.subscription.ChannelSubscription;
-import io.herald.edge.subscription.SubscriptionService;
+import io.herald.edge.settings.EdgeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -100,8 +100,7 @@ final class SseServlet extends HttpServlet {
                 properties.sse().heartbeat().toNanos(), reason -> endLater(holder[0], reason));
         holder[0] = stream;
         if (!registry.add(stream)) {
-            problems.write(response, 429, "too-many-connections",
-                    "this user already holds the most connections allowed on this node", null);
+            problems.tooManyConnections(response);
             return;
         }
         response.setStatus(200);

@@ -4,12 +4,13 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.core.resume.ResumeToken;
 import io.herald.edge.auth.Identity;
+import io.herald.edge.connection.Connection;
+import io.herald.edge.connection.OutboundQueue;
+import io.herald.edge.delivery.ChannelSubscription;
+import io.herald.edge.delivery.FrameSink;
+import io.herald.edge.delivery.TextFrame;
 import io.herald.edge.protocol.ErrorCode;
 import io.herald.edge.protocol.ServerFrames;
-import io.herald.edge.session.Connection;
-import io.herald.edge.subscription.ChannelSubscription;
-import io.herald.edge.subscription.FrameSink;
-import io.herald.edge.subscription.TextFrame;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -18,7 +19,6 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * always a complete place to resume from.
  *
  * <p>Writes use the servlet's non-blocking output, so whoever produces a frame (fan-out, catch-up) only queues
- * it, as with {@code Outbound}: past {@code maxBytes} queued, or when the client has taken nothing for
- * {@code maxDelay}, the stream ends; the client reconnects with its Last-Event-ID and loses nothing.
+ * it, in the same {@link OutboundQueue} as a WebSocket session's: past {@code maxBytes} queued, or when the client
+ * has taken nothing for {@code maxDelay}, the stream ends; the client reconnects with its Last-Event-ID and loses
+ * nothing.
  */
 final class SseStream implements FrameSink, Connection, WriteListener, AsyncListener {
 
@@ -44,21 +45,17 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     private final String id;
     private final Identity identity;
     private final ServerFrames frames;
-    private final long maxBytes;
-    private final long maxDelayNanos;
     private final long heartbeatNanos;
     /** Called once when the stream has ended, whatever ended it, with why (a metric tag). */
     private final Consumer<String> onEnd;
 
     private final Map<ChannelName, Position> positions = new LinkedHashMap<>();
     private final List<ChannelSubscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Stalled while the output is not ready (the client stopped taking data). */
+    private final OutboundQueue<byte[]> queue;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private long queuedBytes;
     private AsyncContext async;
     private ServletOutputStream out;
-    /** When the client stopped taking data (the output stopped being ready); 0 while it takes it. */
-    private long blockedSinceNanos;
     private long lastEventNanos;
     /** No more frames are accepted. */
     private boolean closed;
@@ -71,8 +68,7 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
         this.id = id;
         this.identity = identity;
         this.frames = frames;
-        this.maxBytes = maxBytes;
-        this.maxDelayNanos = maxDelayNanos;
+        this.queue = new OutboundQueue<>(maxBytes, maxDelayNanos, event -> event.length);
         this.heartbeatNanos = heartbeatNanos;
         this.onEnd = onEnd;
         this.lastEventNanos = System.nanoTime();
@@ -118,6 +114,21 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     }
 
     @Override
+    public String owner() {
+        return identity.owner(id);
+    }
+
+    /**
+     * An event stream cannot subscribe to one channel again: it ends once the {@code unavailable} event is written,
+     * and the EventSource's reconnect resumes every channel from its Last-Event-ID.
+     */
+    @Override
+    public void forget(ChannelSubscription subscription) {
+        subscriptions.remove(subscription);
+        finish("unavailable");
+    }
+
+    @Override
     public boolean send(TextFrame message) {
         String frame = message.text();
         boolean slow;
@@ -146,20 +157,12 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     /** Like {@code Outbound}: lets a replay flow at the client's pace (see {@link FrameSink#awaitCapacity()}). */
     @Override
     public boolean awaitCapacity() throws InterruptedException {
-        long deadline = System.nanoTime() + maxDelayNanos;
         synchronized (this) {
-            while (!closed && queuedBytes > maxBytes / 2) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                wait(Math.max(1, left / 1_000_000));
+            if (queue.awaitRoom(this, () -> closed)) {
+                return true;
             }
             if (closed) {
                 return false;
-            }
-            if (queuedBytes <= maxBytes / 2) {
-                return true;
             }
         }
         abort("slow_consumer");
@@ -175,7 +178,7 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
             if (ended.get()) {
                 return;
             }
-            if (blockedSinceNanos != 0 && nowNanos - blockedSinceNanos > maxDelayNanos) {
+            if (queue.stalledTooLong(nowNanos)) {
                 stuck = true;
             } else if (!closed && identity.expiredAt(now)) {
                 expired = true;
@@ -202,7 +205,7 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
 
     @Override
     public synchronized long queued() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     /** Ends the stream once what is queued has been written (or has been stuck for the time limit). */
@@ -226,7 +229,6 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
             }
             closed = true;
             queue.clear();
-            queuedBytes = 0;
             notifyAll();
         }
         complete();
@@ -264,10 +266,9 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     /** Adds to the queue; returns true when the stream is now over its limits (the caller aborts it). */
     private boolean enqueue(byte[] event) {
         queue.add(event);
-        queuedBytes += event.length;
         long now = System.nanoTime();
         lastEventNanos = now;
-        return queuedBytes > maxBytes || (blockedSinceNanos != 0 && now - blockedSinceNanos > maxDelayNanos);
+        return queue.overBytes() || queue.stalledTooLong(now);
     }
 
     /** Writes what the client can take now; the container calls {@link #onWritePossible()} when it can take more. */
@@ -280,30 +281,28 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
             try {
                 while (true) {
                     if (!out.isReady()) {
-                        if (blockedSinceNanos == 0) {
-                            blockedSinceNanos = System.nanoTime();
+                        if (!queue.isStalled()) {
+                            queue.stalled(System.nanoTime());
                         }
                         return;
                     }
-                    blockedSinceNanos = 0;
+                    queue.flowing();
                     byte[] next = queue.poll();
                     if (next == null) {
                         break;
                     }
-                    queuedBytes -= next.length;
                     notifyAll();
                     out.write(next);
                 }
                 out.flush();
                 if (!out.isReady()) {
-                    blockedSinceNanos = System.nanoTime();
+                    queue.stalled(System.nanoTime());
                     return;
                 }
                 done = finishing;
             } catch (IOException | IllegalStateException e) {
                 closed = true;
                 queue.clear();
-                queuedBytes = 0;
                 done = true;
             }
         }
@@ -333,7 +332,6 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
             synchronized (this) {
                 closed = true;
                 queue.clear();
-                queuedBytes = 0;
                 notifyAll();
                 reason = endReason;
             }

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.herald.core.channel.ChannelName;
+import io.herald.edge.settings.EdgeProperties;
 import io.herald.testkit.auth.TestTokens;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,6 +35,8 @@ class TokenVerifierTest {
 
     private static final Duration SKEW = Duration.ofSeconds(30);
     private static final String ISSUER = "https://issuer.test";
+    private static final EdgeProperties.Auth.Jwks KEYS = new EdgeProperties.Auth.Jwks(Duration.ofMinutes(5),
+            Duration.ofSeconds(30), Duration.ofHours(1));
 
     private final TestTokens tokens = new TestTokens(TestTokens.SECRET);
     private final TokenVerifier hs256 = TokenVerifier.hs256(TestTokens.SECRET, "", "", SKEW);
@@ -55,7 +58,7 @@ class TokenVerifierTest {
         });
         jwksServer.start();
         jwks = TokenVerifier.jwks(URI.create("http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks.json").toURL(),
-                ISSUER, "herald", SKEW);
+                KEYS, ISSUER, "herald", SKEW);
     }
 
     @AfterAll
@@ -141,14 +144,14 @@ class TokenVerifierTest {
 
     @Test
     void unreachableKeysAreNotTheClientsFault() throws Exception {
-        TokenVerifier unreachable = TokenVerifier.jwks(URI.create("http://127.0.0.1:9/jwks.json").toURL(), ISSUER, "", SKEW);
+        TokenVerifier unreachable = TokenVerifier.jwks(URI.create("http://127.0.0.1:9/jwks.json").toURL(), KEYS, ISSUER, "", SKEW);
         assertFailure(() -> unreachable.verify(rs256(rsa, claims("7"))), AuthFailure.KEYS_UNAVAILABLE);
         assertThat(AuthFailure.KEYS_UNAVAILABLE.httpStatus()).isEqualTo(503);
     }
 
     @Test
     void jwksNeedsAnIssuer() {
-        assertThatThrownBy(() -> TokenVerifier.jwks(URI.create("http://127.0.0.1:9/jwks.json").toURL(), "", "", SKEW))
+        assertThatThrownBy(() -> TokenVerifier.jwks(URI.create("http://127.0.0.1:9/jwks.json").toURL(), KEYS, "", "", SKEW))
                 .hasMessageContaining("issuer");
     }
 

@@ -3,7 +3,7 @@ package io.herald.edge.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.edge.pubsub.PubSubHub;
+import io.herald.edge.delivery.PubSubHub;
 import io.herald.edge.support.EdgeNode;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
@@ -95,6 +95,8 @@ class PubSubHealthIT {
             assertThat(health.at("/components/pubsub/details/error").asString()).isNotBlank();
             assertThat(health.at("/components/redis/status").asString()).isEqualTo("UP");
             assertThat(status("/actuator/health/live")).isEqualTo(503);
+            assertThat(http.send(HttpRequest.newBuilder(edge.http("/livez")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("the client port's probe").isEqualTo(503);
         });
 
         adminConnection.sync().configSet("maxclients", "10000");
@@ -105,18 +107,18 @@ class PubSubHealthIT {
             assertThat(status("/actuator/health/live")).isEqualTo(200);
         });
         assertThat(edge.bean(PubSubHub.class).reconnects()).isGreaterThanOrEqualTo(1);
-        String prometheus = http.send(HttpRequest.newBuilder(edge.http("/actuator/prometheus")).build(),
+        String prometheus = http.send(HttpRequest.newBuilder(edge.management("/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(prometheus).containsPattern("herald_edge_pubsub_reconnects_total [1-9]")
                 .contains("herald_edge_pubsub_canary_age_seconds");
     }
 
     private int status(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(edge.http(path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(edge.management(path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private JsonNode health(String path) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(edge.http(path)).build(),
+        return json.readTree(http.send(HttpRequest.newBuilder(edge.management(path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 }

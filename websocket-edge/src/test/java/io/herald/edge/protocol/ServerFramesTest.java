@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
-import io.herald.core.redis.LiveMessage;
+import io.herald.redis.LiveMessage;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;

@@ -14,8 +14,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * An edge node started in this JVM on a random port, against the given Redis and Kafka. It checks HS256 tokens
- * signed with {@link TestTokens#SECRET} unless the extra properties say otherwise.
+ * An edge node started in this JVM on random ports (client and management), against the given Redis and Kafka.
+ * It checks HS256 tokens signed with {@link TestTokens#SECRET} unless the extra properties say otherwise.
  */
 public final class EdgeNode implements AutoCloseable {
 
@@ -29,6 +29,7 @@ public final class EdgeNode implements AutoCloseable {
     public static EdgeNode start(String redisUrl, String kafkaBootstrap, String topic, String... extraProperties) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
+        properties.put("management.server.port", "0");
         properties.put("spring.data.redis.url", redisUrl);
         properties.put("spring.kafka.bootstrap-servers", kafkaBootstrap);
         properties.put("herald.kafka.topic", topic);
@@ -48,6 +49,16 @@ public final class EdgeNode implements AutoCloseable {
 
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** Health and metrics: {@code management.server.port}, random here as the client port is. */
+    public int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
+    /** {@code pathAndQuery} on the management port, e.g. {@code /actuator/health}. */
+    public URI management(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + managementPort() + pathAndQuery);
     }
 
     public URI ws() {

@@ -81,6 +81,22 @@ public final class RawWebSocket implements AutoCloseable {
      * system's), so that a client that does not read fills the path to it quickly.
      */
     public static RawWebSocket open(URI uri, Map<String, String> headers, int receiveBufferBytes) {
+        Attempt attempt = attempt(uri, headers, receiveBufferBytes);
+        if (attempt.socket() == null) {
+            throw new AssertionError("handshake refused: " + attempt.answer());
+        }
+        return attempt.socket();
+    }
+
+    /**
+     * A handshake whose refusal is an outcome, not a failure (for clients racing each other): the upgraded
+     * connection on 101, else null with the refusal.
+     */
+    public static Attempt attempt(URI uri, Map<String, String> headers) {
+        return attempt(uri, headers, 0);
+    }
+
+    private static Attempt attempt(URI uri, Map<String, String> headers, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
             if (receiveBufferBytes > 0) {
@@ -90,12 +106,16 @@ public final class RawWebSocket implements AutoCloseable {
             Answer answer = handshake(socket, uri, headers);
             if (answer.status() != 101) {
                 socket.close();
-                throw new AssertionError("handshake refused: " + answer);
+                return new Attempt(answer, null);
             }
-            return new RawWebSocket(socket, socket.getInputStream(), socket.getOutputStream());
+            return new Attempt(answer, new RawWebSocket(socket, socket.getInputStream(), socket.getOutputStream()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot open " + uri + ": " + e, e);
         }
+    }
+
+    /** The handshake's answer and, when it was 101, the upgraded connection (else null). */
+    public record Attempt(Answer answer, RawWebSocket socket) {
     }
 
     public void sendText(String text) throws IOException {

@@ -1,0 +1,120 @@
+package io.herald.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads windows of a topic by assignment (no consumer group, nothing committed): resolves an operator's
+ * since/until into offsets per partition, then hands every record of a range to a handler, in order.
+ */
+public final class PartitionScan {
+
+    /** Receives the records of a range in offset order. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void accept(ConsumerRecord<byte[], byte[]> record) throws InterruptedException;
+    }
+
+    private final KafkaAccess kafka;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Duration stallTimeout;
+
+    /**
+     * @param kafka        offsets are resolved with its admin client
+     * @param consumer     records are read with it, by assignment
+     * @param stallTimeout how long a read may make no progress before it fails (Kafka unreachable)
+     */
+    public PartitionScan(KafkaAccess kafka, KafkaConsumer<byte[], byte[]> consumer, String topic, Duration stallTimeout) {
+        this.kafka = kafka;
+        this.consumer = consumer;
+        this.topic = topic;
+        this.stallTimeout = stallTimeout;
+    }
+
+    /**
+     * The offsets {@code [since, until)} of each partition, within what the partition holds now. A time resolves
+     * to the first record whose timestamp is at or after it; no {@code until} means the partition's current end.
+     */
+    public List<OffsetRange> resolve(Collection<Integer> partitions, Bound since, Bound until) {
+        Map<Integer, Long> begin = kafka.beginningOffsets(topic, partitions);
+        Map<Integer, Long> end = kafka.endOffsets(topic, partitions);
+        Map<Integer, Long> from = offsets(partitions, since, end);
+        Map<Integer, Long> to = until == null ? end : offsets(partitions, until, end);
+        List<OffsetRange> ranges = new ArrayList<>();
+        for (int p : partitions) {
+            long first = Math.min(Math.max(from.get(p), begin.get(p)), end.get(p));
+            long last = Math.min(to.get(p), end.get(p));
+            String note = from.get(p) < begin.get(p) ? "kafka no longer holds offsets below " + begin.get(p) : null;
+            ranges.add(new OffsetRange(p, first, last, note));
+        }
+        return ranges;
+    }
+
+    private Map<Integer, Long> offsets(Collection<Integer> partitions, Bound bound, Map<Integer, Long> end) {
+        Map<Integer, Long> offsets = new HashMap<>();
+        if (bound instanceof Bound.Offset offset) {
+            partitions.forEach(p -> offsets.put(p, offset.offset()));
+            return offsets;
+        }
+        Map<Integer, Long> found = kafka.offsetsForTime(topic, partitions, Math.max(0, ((Bound.At) bound).time().toEpochMilli()));
+        for (int p : partitions) {
+            long at = found.getOrDefault(p, -1L);
+            // no record at or after that time: the window starts (or ends) at the partition's end
+            offsets.put(p, at < 0 ? end.get(p) : at);
+        }
+        return offsets;
+    }
+
+    /**
+     * Hands every record of the range to the handler, in order, and reports progress in offsets (transaction
+     * markers and compacted offsets count too, so the total matches {@link OffsetRange#size()}).
+     *
+     * @return records handed over
+     */
+    public long read(OffsetRange range, Progress progress, RecordHandler handler) throws InterruptedException {
+        if (range.size() == 0) {
+            return 0;
+        }
+        TopicPartition tp = new TopicPartition(topic, range.partition());
+        long handed = 0;
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, range.from());
+            long position = range.from();
+            long lastProgressNanos = System.nanoTime();
+            while (position < range.to()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() >= range.to()) {
+                        break;
+                    }
+                    handler.accept(record);
+                    handed++;
+                }
+                long next = Math.min(consumer.position(tp), range.to());
+                if (next > position) {
+                    progress.advance(next - position);
+                    position = next;
+                    lastProgressNanos = System.nanoTime();
+                } else if (System.nanoTime() - lastProgressNanos > stallTimeout.toNanos()) {
+                    throw new EngineException("kafka: no records from " + tp + " at offset " + position + " for "
+                            + stallTimeout.toMillis() + " ms");
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("scan of " + tp + " interrupted at offset " + position);
+                }
+            }
+            return handed;
+        } catch (KafkaException e) {
+            throw new EngineException("kafka: could not read " + tp, e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.herald.publisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.core.envelope.Envelope;
+import io.herald.core.envelope.EnvelopeLimits;
+import io.herald.core.envelope.InvalidEnvelopeException;
+import io.herald.testkit.kafka.TopicRecords;
+import io.herald.testkit.junit.WithKafka;
+import io.herald.testkit.kafka.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The library on its own, without Spring, against a real broker. */
+@WithKafka
+class NotificationPublisherTest {
+
+    private static final String TOPIC = "publisher-it.notifications";
+
+    static KafkaBroker kafka;
+    static NotificationPublisher publisher;
+
+    @BeforeAll
+    static void start(KafkaBroker broker) {
+        kafka = broker;
+        kafka.createTopic(TOPIC, 3);
+        publisher = NotificationPublisher.create(PublisherSettings.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topic(TOPIC)
+                .limits(new EnvelopeLimits(1024))
+                .closeTimeout(Duration.ofSeconds(5))
+                .build());
+    }
+
+    @AfterAll
+    static void stop() {
+        publisher.close();
+    }
+
+    @Test
+    void publishesTheRecordFormatAndReportsItsPosition() {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("order", "A-1").put("émoji", "📦");
+        Envelope first = publisher.builder().id("lib-1").channel("user:42").type("order.shipped").data(data)
+                .createdAt(Instant.ofEpochMilli(1_764_300_000_000L)).build();
+        Envelope second = publisher.builder().channel("user:42").type("order.delivered").build();
+
+        Published one = publisher.publish(first).join();
+        Published two = publisher.publish(second).join();
+
+        assertThat(one.id()).isEqualTo("lib-1");
+        assertThat(two.id()).as("generated id").isNotBlank();
+        assertThat(two.partition()).as("same channel, same partition").isEqualTo(one.partition());
+        assertThat(two.position()).isGreaterThan(one.position());
+
+        List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.readAll(kafka.bootstrapServers(), TOPIC).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("user:42"))
+                .toList();
+        assertThat(records).hasSize(2);
+        ConsumerRecord<byte[], byte[]> record = records.get(0);
+        assertThat(record.partition()).isEqualTo(one.partition());
+        assertThat(one.position().toString()).isEqualTo(record.offset() + "-1");
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(
+                "{\"id\":\"lib-1\",\"channel\":\"user:42\",\"type\":\"order.shipped\","
+                        + "\"data\":{\"order\":\"A-1\",\"émoji\":\"📦\"},\"createdAt\":1764300000000,\"expiresAt\":null}");
+        assertThat(publisher.codec().decode(records.get(1).value(), null)).isEqualTo(second);
+    }
+
+    @Test
+    void refusesAnInvalidEnvelopeBeforeSendingAnything() {
+        ObjectNode big = JsonNodeFactory.instance.objectNode().put("text", "x".repeat(2000));
+        Envelope tooBig = new Envelope("lib-big", io.herald.core.channel.ChannelName.parse("user:too-big"),
+                "t", big, 1L, null);
+
+        assertThatThrownBy(() -> publisher.publish(tooBig))
+                .isInstanceOfSatisfying(InvalidEnvelopeException.class,
+                        e -> assertThat(e.field()).isEqualTo("/data"));
+        assertThatThrownBy(() -> publisher.builder().channel("No Namespace").type("t").build())
+                .isInstanceOfSatisfying(InvalidEnvelopeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidEnvelopeException.Reason.INVALID_CHANNEL));
+
+        assertThat(TopicRecords.readAll(kafka.bootstrapServers(), TOPIC))
+                .noneMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals("user:too-big"));
+    }
+
+    @Test
+    void aClosedPublisherFailsTheFutureInsteadOfThrowing() {
+        NotificationPublisher closed = NotificationPublisher.create(PublisherSettings.builder()
+                .bootstrapServers(kafka.bootstrapServers()).topic(TOPIC).build());
+        closed.close();
+
+        CompletableFuture<Published> result = closed.publish(closed.builder().channel("user:1").type("t").build());
+
+        assertThat(result).isCompletedExceptionally();
+    }
+}

@@ -1,0 +1,73 @@
+package io.herald.edge.redis;
+
+import io.herald.redis.RedisEndpoint;
+import io.herald.edge.settings.ConnectionProperties;
+import io.herald.redis.RedisClientFactory;
+import io.herald.redis.RedisClientFactory.ClusterOptions;
+import io.herald.redis.RedisClientFactory.Timeouts;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One Lettuce client per node, chosen by the topology {@code spring.data.redis.*} describes: a {@link RedisClient}
+ * for one server or Sentinel, a {@link RedisClusterClient} for a Redis Cluster. On either, a shared command
+ * connection ({@link RedisAccess}) reads the logs, and a {@link PubSubTransport} receives live messages.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RedisConfiguration {
+
+    /** Commands fail after this long instead of waiting on a Redis that does not answer. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** A node that is gone refuses or times out quickly, so that re-homing moves on to its successor. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    @Bean(destroyMethod = "shutdown")
+    ClientResources redisClientResources() {
+        return RedisClientFactory.resources(RedisClientFactory.reconnectDelay());
+    }
+
+    @Bean
+    RedisClientFactory redisClientFactory(ClientResources resources, ConnectionProperties.Redis redis) {
+        return new RedisClientFactory(redis.endpoint(), resources);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    AbstractRedisClient redisClient(RedisClientFactory clients, ConnectionProperties.Redis redis) {
+        if (clients.endpoint().isCluster()) {
+            ConnectionProperties.Redis.Refresh refresh = redis.lettuce().cluster().refresh();
+            // Lettuce's default adaptive rate limit (30 s) would leave a failed-over slot unserved that long
+            return clients.clusterClient(new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT),
+                    new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
+                            redis.cluster().maxRedirects(), ClusterOptions.LETTUCE_SEED_TIMEOUT));
+        }
+        return clients.primaryClient(new Timeouts(COMMAND_TIMEOUT, Timeouts.LETTUCE_CONNECT_TIMEOUT));
+    }
+
+    @Bean(destroyMethod = "close")
+    RedisAccess redisAccess(AbstractRedisClient client) {
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<String, String> connection = cluster.connect();
+            return new RedisAccess(connection, connection.sync(), connection.async());
+        }
+        StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect();
+        return new RedisAccess(connection, connection.sync(), connection.async());
+    }
+
+    /** Closed by the context after the hub that uses it (the hub depends on it). */
+    @Bean(destroyMethod = "close")
+    PubSubTransport pubSubTransport(AbstractRedisClient client, RedisClientFactory clients, RedisAccess commands,
+            MeterRegistry meters) {
+        if (client instanceof RedisClusterClient cluster) {
+            return new ClusterPubSub(cluster, clients, commands, meters);
+        }
+        return new SinglePubSub((RedisClient) client, commands);
+    }
+}

@@ -1,0 +1,264 @@
+package io.herald.edge.ws;
+
+import io.herald.edge.connection.OutboundQueue;
+import io.herald.edge.delivery.TextFrame;
+import java.util.function.Consumer;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
+
+/**
+ * One session's outbound frames: a bounded queue drained by asynchronous writes, one write in flight at a time.
+ * Whoever produces a frame (the fan-out thread, a catch-up thread replaying) only enqueues, so a client that reads
+ * slowly never blocks anybody else. Past {@code maxBytes} queued, or when one write has waited longer than
+ * {@code maxDelayNanos}, the session is reported as slow and stops accepting frames; the caller closes it with
+ * 4008 and the client resumes from its last ID, losing nothing. The queue and its limits are the
+ * {@link OutboundQueue} event streams use too.
+ *
+ * <p>Frames go straight to Jetty's core session over the {@link TextFrame}'s shared bytes: a message fanned out to
+ * thousands of sessions is encoded once, not once per session. One write takes every frame queued by then (up to
+ * {@link #MAX_FRAMES_PER_WRITE}), batched by Jetty into a single socket write. Jetty calls back on the writing
+ * thread when the socket took the frames at once (the common case), which the pump loop handles without
+ * recursion; otherwise on one of its own threads once the socket drains.
+ *
+ * <p>Heartbeat pings take the next write slot, so they never interleave with a half-written frame and a ping
+ * stuck behind a client that does not read is caught by the same time limit.
+ */
+final class Outbound {
+
+    /** Frames aggregated into one write; bounds the copy Jetty makes into its batch buffer. */
+    static final int MAX_FRAMES_PER_WRITE = 64;
+
+    private final CoreSession socket;
+    private final Consumer<String> onSlow;
+    private final Callback written = Callback.from(() -> completed(true), error -> completed(false));
+    /** The frames of the write being started; only the pump that set {@code writing} touches it. */
+    private final TextFrame[] writeBatch = new TextFrame[MAX_FRAMES_PER_WRITE];
+
+    /** Stalled while a write is in flight: its start is what the delay limit is measured from. */
+    private final OutboundQueue<TextFrame> queue;
+    /** Frames at the head of the queue that the write in flight carries. */
+    private int inFlight;
+    private boolean writing;
+    private boolean failed;
+    /** The thread inside {@code sendFrame}; a completion that arrives meanwhile is handled by that thread's loop. */
+    private Thread pumpThread;
+    private boolean completedDuringSend;
+    private boolean pingDue;
+    /** Takes no more frames, but still writes what is queued (the session is being closed for a reason it should read). */
+    private boolean sealed;
+
+    Outbound(CoreSession socket, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
+        this.socket = socket;
+        this.queue = new OutboundQueue<>(maxBytes, maxDelayNanos, TextFrame::size);
+        this.onSlow = onSlow;
+    }
+
+    /** Sends a WebSocket ping as soon as no frame is being written. */
+    void ping() {
+        synchronized (this) {
+            if (failed || sealed) {
+                return;
+            }
+            pingDue = true;
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        pump();
+    }
+
+    /** Queues a frame and starts writing; returns false when the session is failed or sealed (the frame is dropped). */
+    boolean send(TextFrame frame) {
+        return offer(frame) && flush();
+    }
+
+    /**
+     * Queues a frame without starting a write, so that several frames offered in a row leave in one write
+     * ({@link #flush} starts it); returns false when the session is failed or sealed (the frame is dropped).
+     */
+    boolean offer(TextFrame frame) {
+        String slowReason;
+        synchronized (this) {
+            if (failed || sealed) {
+                return false;
+            }
+            queue.add(frame);
+            if (queue.overBytes()) {
+                slowReason = "outbound buffer over " + queue.maxBytes() + " bytes";
+            } else if (queue.stalledTooLong()) {
+                slowReason = "a frame waited over " + queue.maxDelayMillis() + " ms";
+            } else {
+                return true;
+            }
+            fail();
+        }
+        onSlow.accept(slowReason);
+        return false;
+    }
+
+    /** Starts writing the queued frames unless a write is already in flight (its completion writes them). */
+    boolean flush() {
+        synchronized (this) {
+            if (failed) {
+                return false;
+            }
+            if (writing || queue.isEmpty()) {
+                return true;
+            }
+            writing = true;
+        }
+        pump();
+        return true;
+    }
+
+    /** Called periodically: a write stuck longer than allowed fails the session even if nothing new is queued. */
+    void checkDelay(long nowNanos) {
+        synchronized (this) {
+            if (failed || !queue.stalledTooLong(nowNanos)) {
+                return;
+            }
+            fail();
+        }
+        onSlow.accept("a frame waited over " + queue.maxDelayMillis() + " ms");
+    }
+
+    synchronized long queuedBytes() {
+        return queue.bytes();
+    }
+
+    /** Stops accepting frames and drops the queued ones (the session is closing). */
+    synchronized void shutdown() {
+        fail();
+    }
+
+    /** Drops the connection without a close frame (the peer has not taken a write within the time limit). */
+    void abort() {
+        shutdown();
+        socket.abort();
+    }
+
+    /** Stops accepting frames; the queued ones are still written ({@link #awaitIdle} waits for them). */
+    synchronized void seal() {
+        sealed = true;
+    }
+
+    private void fail() {
+        failed = true;
+        queue.clear();
+        inFlight = 0;
+    }
+
+    private void pump() {
+        while (true) {
+            int frames = 0;
+            synchronized (this) {
+                boolean ping = !failed && pingDue;
+                if (!ping && (failed || queue.isEmpty())) {
+                    writing = false;
+                    queue.flowing();
+                    notifyAll();
+                    return;
+                }
+                queue.stalled(System.nanoTime());
+                pingDue = false;
+                if (!ping) {
+                    frames = queue.peek(writeBatch);
+                }
+                inFlight = frames;
+                pumpThread = Thread.currentThread();
+                completedDuringSend = false;
+            }
+            try {
+                if (frames == 0) {
+                    socket.sendFrame(new Frame(OpCode.PING), written, false);
+                } else {
+                    // all but the last are batched: Jetty aggregates them and writes once, with the last
+                    for (int i = 0; i < frames; i++) {
+                        boolean last = i == frames - 1;
+                        socket.sendFrame(new Frame(OpCode.TEXT, writeBatch[i].bytes()),
+                                last ? written : Callback.NOOP, !last);
+                        writeBatch[i] = null;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the socket is closing: the close handler cleans up the session
+                synchronized (this) {
+                    pumpThread = null;
+                    fail();
+                    writing = false;
+                    queue.flowing();
+                    notifyAll();
+                }
+                return;
+            }
+            synchronized (this) {
+                pumpThread = null;
+                if (!completedDuringSend) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** See {@link io.herald.edge.delivery.FrameSink#awaitCapacity()}. */
+    boolean awaitCapacity() throws InterruptedException {
+        synchronized (this) {
+            if (queue.awaitRoom(this, () -> failed)) {
+                return true;
+            }
+            if (failed) {
+                return false;
+            }
+            fail();
+        }
+        onSlow.accept("history not taken within " + queue.maxDelayMillis() + " ms");
+        return false;
+    }
+
+    /**
+     * Waits until no write is in flight and nothing is queued, so that a close frame sent next is not refused by
+     * the container and reaches a client that reads again; returns false if writes are still stuck after
+     * {@code timeoutMillis}.
+     */
+    synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (writing) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    /**
+     * A write finished: the frames it carried leave the queue (a ping carried none), then the next write starts,
+     * on this thread, or on the pump's own loop when this completion arrived while it was still in
+     * {@code sendFrame}.
+     */
+    private void completed(boolean sent) {
+        synchronized (this) {
+            for (; inFlight > 0; inFlight--) {
+                queue.poll();
+            }
+            notifyAll();
+            if (!sent || failed) {
+                fail();
+                writing = false;
+                queue.flowing();
+                pumpThread = null;
+                notifyAll();
+                return;
+            }
+            if (pumpThread != null) {
+                completedDuringSend = true;
+                return;
+            }
+        }
+        pump();
+    }
+}

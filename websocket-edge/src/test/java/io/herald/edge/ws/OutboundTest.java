@@ -1,0 +1,142 @@
+package io.herald.edge.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.edge.delivery.TextFrame;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbound queue against a socket that records what it is asked to write and completes writes when the test
+ * says so (a real socket completes them when the peer reads), to pin down the write batching and the limits.
+ */
+class OutboundTest {
+
+    /** A socket whose writes complete only when {@link #complete} is called. */
+    static final class RecordingSocket extends CoreSession.Empty {
+        final List<String> written = new ArrayList<>();
+        final List<Boolean> batched = new ArrayList<>();
+        final List<Callback> pending = new ArrayList<>();
+        boolean aborted;
+
+        @Override
+        public void sendFrame(Frame frame, Callback callback, boolean batch) {
+            written.add(frame.getOpCode() == OpCode.PING ? "<ping>" : frame.getPayloadAsUTF8());
+            batched.add(batch);
+            if (callback != Callback.NOOP) {
+                pending.add(callback);
+            }
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+        }
+
+        void complete() {
+            List<Callback> done = new ArrayList<>(pending);
+            pending.clear();
+            done.forEach(Callback::succeeded);
+        }
+
+        void fail() {
+            List<Callback> done = new ArrayList<>(pending);
+            pending.clear();
+            done.forEach(callback -> callback.failed(new IOException("reset by peer")));
+        }
+    }
+
+    private final RecordingSocket socket = new RecordingSocket();
+    private final List<String> slow = new ArrayList<>();
+    private final Outbound outbound = new Outbound(socket, 100, 10_000_000_000L, slow::add);
+
+    @Test
+    void framesQueuedDuringAWriteLeaveTogetherInTheNextOne() {
+        outbound.send(TextFrame.of("a"));
+        assertThat(socket.written).containsExactly("a");
+
+        outbound.offer(TextFrame.of("b"));
+        outbound.offer(TextFrame.of("c"));
+        outbound.flush(); // a write is in flight: nothing more is written yet
+        assertThat(socket.written).containsExactly("a");
+        assertThat(outbound.queuedBytes()).isEqualTo(3);
+
+        socket.complete();
+        assertThat(socket.written).containsExactly("a", "b", "c");
+        // all but the last of one write are batched, so that Jetty writes them to the socket at once
+        assertThat(socket.batched).containsExactly(false, true, false);
+        assertThat(socket.pending).hasSize(1);
+        assertThat(outbound.queuedBytes()).isEqualTo(2);
+
+        socket.complete();
+        assertThat(outbound.queuedBytes()).isZero();
+    }
+
+    @Test
+    void offeredFramesWaitForFlush() {
+        outbound.offer(TextFrame.of("a"));
+        outbound.offer(TextFrame.of("b"));
+        assertThat(socket.written).isEmpty();
+        outbound.flush();
+        assertThat(socket.written).containsExactly("a", "b");
+    }
+
+    @Test
+    void aWriteCarriesAtMostItsBatchLimit() {
+        outbound.send(TextFrame.of("x"));
+        int more = Outbound.MAX_FRAMES_PER_WRITE + 3;
+        for (int i = 0; i < more; i++) {
+            outbound.offer(TextFrame.of("y"));
+        }
+        socket.complete();
+        assertThat(socket.written).hasSize(1 + Outbound.MAX_FRAMES_PER_WRITE);
+        socket.complete();
+        assertThat(socket.written).hasSize(1 + more);
+    }
+
+    @Test
+    void aPingWaitsForTheWriteInFlightThenGoesAlone() {
+        outbound.send(TextFrame.of("a"));
+        outbound.ping();
+        outbound.offer(TextFrame.of("b"));
+        socket.complete();
+        assertThat(socket.written).containsExactly("a", "<ping>");
+        socket.complete();
+        assertThat(socket.written).containsExactly("a", "<ping>", "b");
+    }
+
+    @Test
+    void overTheByteLimitTheSessionIsReportedSlowAndTakesNothingMore() {
+        outbound.send(TextFrame.of("x".repeat(60)));
+        assertThat(outbound.offer(TextFrame.of("y".repeat(60)))).isFalse();
+        assertThat(slow).containsExactly("outbound buffer over 100 bytes");
+        assertThat(outbound.send(TextFrame.of("z"))).isFalse();
+        assertThat(outbound.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aFailedWriteFailsTheSession() {
+        outbound.send(TextFrame.of("a"));
+        outbound.offer(TextFrame.of("b"));
+        socket.fail();
+        assertThat(socket.written).containsExactly("a");
+        assertThat(outbound.send(TextFrame.of("c"))).isFalse();
+    }
+
+    @Test
+    void aWriteStuckPastTheDelayLimitIsReportedByTheCheck() throws InterruptedException {
+        Outbound strict = new Outbound(socket, 1_000, 1, slow::add);
+        strict.send(TextFrame.of("a"));
+        strict.checkDelay(System.nanoTime() + 2);
+        assertThat(slow).containsExactly("a frame waited over 0 ms");
+        assertThat(strict.awaitIdle(1)).isFalse();
+        strict.abort();
+        assertThat(socket.aborted).isTrue();
+    }
+}
