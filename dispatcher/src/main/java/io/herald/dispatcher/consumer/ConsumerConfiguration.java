@@ -20,6 +20,7 @@ import io.herald.dispatcher.redis.RedisTopology;
 import io.herald.engine.retention.RetentionPolicy;
 import io.herald.dispatcher.topic.TopicProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -143,6 +144,14 @@ class ConsumerConfiguration {
         return handler;
     }
 
+    /** How long a consumer polls nothing before {@link IdlePositionCommit} looks at its position. */
+    private static final Duration IDLE_EVENT_INTERVAL = Duration.ofSeconds(2);
+
+    @Bean
+    IdlePositionCommit idlePositionCommit() {
+        return new IdlePositionCommit();
+    }
+
     @Bean
     ConcurrentMessageListenerContainer<?, ?> notificationsListenerContainer(
             ConcurrentKafkaListenerContainerFactory<?, ?> kafkaListenerContainerFactory, TopicProperties topics,
@@ -158,10 +167,11 @@ class ConsumerConfiguration {
         // holds by position: a commit that is lost (crash, rebalance) only redelivers records Redis then counts
         // as duplicates; a failed commit is logged and the next one covers its offsets.
         properties.setSyncCommits(false);
-        // a moved record's transaction leaves a commit marker after it on the home partition, which takes an offset
-        // but is never delivered: without this the group's committed offset stays one short of the partition's end
-        // (a lag of 1 that never goes away) until the partition's next record
-        properties.setFixTxOffsets(true);
+        // nothing but the listener's return commits a batch: spring-kafka's fixTxOffsets would also commit the
+        // consumer's position on revocation and close, past a batch whose retries are still running
+        // (IdlePositionCommit does the part of its job Herald needs)
+        properties.setFixTxOffsets(false);
+        properties.setIdleEventInterval(IDLE_EVENT_INTERVAL.toMillis());
         container.setCommonErrorHandler(errorHandler);
         container.setupMessageListener(listener);
         return container;

@@ -231,6 +231,19 @@ public final class RunningDispatcher implements AutoCloseable {
         app = DispatcherApplication.builder().run(args);
     }
 
+    /**
+     * Another dispatcher instance in the same group, on the same topic and settings: its consumers joining makes the
+     * group rebalance. The caller closes it.
+     */
+    public ConfigurableApplicationContext startPeer() {
+        return DispatcherApplication.builder().run(args);
+    }
+
+    /** The group's members, one per listener consumer of every instance. */
+    public int groupMembers() {
+        return get(admin.describeConsumerGroups(List.of(groupId)).all()).get(groupId).members().size();
+    }
+
     /** Sets the group's committed offsets (the application must be stopped). */
     public void commit(Map<TopicPartition, Long> offsets) {
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
