@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The client frame parser over generated frames: well-formed frames read back what was written, and anything else
  * is refused with a {@link ProtocolException} (an {@code error} frame for the client), never another exception.
  */
-class ClientFrameParserProperties {
+class ClientFrameParserPropertiesTest {
 
     private final ClientFrameParser parser = new ClientFrameParser(JsonMapper.builder().build());
 
