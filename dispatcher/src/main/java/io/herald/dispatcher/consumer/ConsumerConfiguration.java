@@ -120,8 +120,9 @@ class ConsumerConfiguration {
 
     @Bean
     NotificationBatchListener notificationBatchListener(CommandDecoder decoder, Applier applier,
-            DeadLetterPublisher deadLetters, RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover) {
-        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics, mover);
+            DeadLetterPublisher deadLetters, RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover,
+            HandledOffsets handled) {
+        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics, mover, handled);
     }
 
     /**
@@ -148,8 +149,13 @@ class ConsumerConfiguration {
     private static final Duration IDLE_EVENT_INTERVAL = Duration.ofSeconds(2);
 
     @Bean
-    IdlePositionCommit idlePositionCommit() {
-        return new IdlePositionCommit();
+    HandledOffsets handledOffsets() {
+        return new HandledOffsets();
+    }
+
+    @Bean
+    IdlePositionCommit idlePositionCommit(HandledOffsets handled) {
+        return new IdlePositionCommit(handled);
     }
 
     @Bean

@@ -1,16 +1,19 @@
 package io.herald.dispatcher.consumer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 
 /**
- * Commits an idle consumer's position where it is past the group's commit: the offsets in between hold no record,
+ * Commits an idle consumer's position where it is past the last batch handled: the offsets in between hold no record,
  * only the commit marker of a {@link io.herald.dispatcher.move.RecordMover} transaction, which takes an offset but is
  * never delivered. Without this the group's lag would stay at 1 after a move until the partition's next record.
  *
@@ -23,6 +26,17 @@ import org.springframework.kafka.event.ListenerContainerIdleEvent;
  */
 final class IdlePositionCommit implements ApplicationListener<ListenerContainerIdleEvent> {
 
+    private static final Logger log = LoggerFactory.getLogger(IdlePositionCommit.class);
+
+    /** Bounds each broker call, so that an idle consumer thread is not held while a broker is away. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final HandledOffsets handled;
+
+    IdlePositionCommit(HandledOffsets handled) {
+        this.handled = handled;
+    }
+
     @Override
     public void onApplicationEvent(ListenerContainerIdleEvent event) {
         Consumer<?, ?> consumer = event.getConsumer();
@@ -30,18 +44,20 @@ final class IdlePositionCommit implements ApplicationListener<ListenerContainerI
                 || event.getTopicPartitions().isEmpty()) {
             return;
         }
-        Set<TopicPartition> partitions = Set.copyOf(event.getTopicPartitions());
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
         Map<TopicPartition, OffsetAndMetadata> behind = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata last = committed.get(partition);
-            long position = consumer.position(partition);
-            if (last != null && position > last.offset()) {
-                behind.put(partition, new OffsetAndMetadata(position));
+        try {
+            for (TopicPartition partition : event.getTopicPartitions()) {
+                long position = consumer.position(partition, TIMEOUT);
+                if (handled.passedBy(partition, position)) {
+                    behind.put(partition, new OffsetAndMetadata(position));
+                }
             }
-        }
-        if (!behind.isEmpty()) {
-            consumer.commitSync(behind);
+            if (!behind.isEmpty()) {
+                consumer.commitSync(behind, TIMEOUT);
+            }
+        } catch (KafkaException e) {
+            // a broker away or a rebalance under way: the partition's next record moves the commit on anyway
+            log.debug("idle position commit skipped partitions={}", behind.keySet(), e);
         }
     }
 }

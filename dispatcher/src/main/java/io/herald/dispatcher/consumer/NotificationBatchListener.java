@@ -54,6 +54,7 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
     private final RedisAvailability redis;
     private final DispatcherMetrics metrics;
     private final RecordMover mover;
+    private final HandledOffsets handled;
 
     /**
      * Records Redis skipped for good (see {@link io.herald.dispatcher.apply.ApplyGaps}). The evidence exists
@@ -66,9 +67,10 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
      * @param applier the Redis side: {@link GuardedApplier} on one primary, a
      *                {@link io.herald.dispatcher.apply.ClusterBatchApplier} on a Redis Cluster
      */
-    public NotificationBatchListener(CommandDecoder decoder, Applier applier, DeadLetterPublisher deadLetters,
-            RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover) {
+    NotificationBatchListener(CommandDecoder decoder, Applier applier, DeadLetterPublisher deadLetters,
+            RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover, HandledOffsets handled) {
         this.decoder = decoder;
+        this.handled = handled;
         this.mover = mover;
         this.applier = applier;
         this.deadLetters = deadLetters;
@@ -128,6 +130,7 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
         if (!skipped.isEmpty()) {
             records.forEach(record -> skipped.remove(RecordId.of(record)));
         }
+        handled.handled(records);
         BatchCounts counts = sorted.counts();
         metrics.batch(new BatchCounts(counts.applied(), counts.duplicates(), rejected + counts.deadLettered(),
                 counts.partitionMismatches(), moves.size()), Duration.ofNanos(System.nanoTime() - start));

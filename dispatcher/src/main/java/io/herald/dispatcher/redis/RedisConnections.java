@@ -49,8 +49,11 @@ public final class RedisConnections implements AutoCloseable {
      * @param timeout connect timeout and per-command timeout
      */
     public static RedisConnections create(RedisClientFactory clients, Duration timeout) {
-        return new RedisConnections(clients.client(RedisClientFactory.Timeouts.of(timeout), false), true,
-                clients.endpoint().uri());
+        RedisURI uri = clients.endpoint().uri();
+        // Lettuce waits for a new connection's handshake as long as the URI says (60 s unless set): a server that
+        // accepts but does not answer would hold the batch that long
+        uri.setTimeout(timeout);
+        return new RedisConnections(clients.client(RedisClientFactory.Timeouts.of(timeout), false), true, uri);
     }
 
     /**

@@ -1,12 +1,15 @@
 package io.herald.dispatcher.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.herald.redis.RedisClientFactory;
 import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -90,5 +93,26 @@ class RedisConnectionsTest {
 
         assertThat(sharedAtOnce).hasValue(0);
         assertThat(seen.size()).as("at most one connection per thread, reused").isBetween(1, threads);
+    }
+
+    /**
+     * A server that accepts connections but does not answer (frozen, or stalled behind a proxy) fails a new connection
+     * within the dispatcher's Redis timeout, not Lettuce's default of 60 s, so a batch fails, and is retried, at the
+     * pace the timeout promises.
+     */
+    @Test
+    void aNewConnectionToAServerThatDoesNotAnswerFailsWithinTheTimeout() {
+        RedisServer frozen = RedisServer.start();
+        RedisConnections made = RedisConnections.create(
+                new RedisClientFactory(RedisEndpoint.ofUrl(frozen.url()), resources), Duration.ofSeconds(1));
+        try {
+            frozen.pause();
+            assertTimeoutPreemptively(Duration.ofSeconds(15),
+                    () -> assertThatThrownBy(made::borrow).isInstanceOf(RedisException.class));
+        } finally {
+            frozen.resume();
+            made.close();
+            frozen.close();
+        }
     }
 }
