@@ -1,5 +1,6 @@
 package io.herald.engine;
 
+import io.herald.core.kafka.PartitionReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -85,36 +86,53 @@ public final class PartitionScan {
             return 0;
         }
         TopicPartition tp = new TopicPartition(topic, range.partition());
-        long handed = 0;
+        Tracker tracker = new Tracker(tp, range.from(), progress);
         try {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, range.from());
-            long position = range.from();
-            long lastProgressNanos = System.nanoTime();
-            while (position < range.to()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= range.to()) {
-                        break;
-                    }
-                    handler.accept(record);
-                    handed++;
-                }
-                long next = Math.min(consumer.position(tp), range.to());
-                if (next > position) {
-                    progress.advance(next - position);
-                    position = next;
-                    lastProgressNanos = System.nanoTime();
-                } else if (System.nanoTime() - lastProgressNanos > stallTimeout.toNanos()) {
-                    throw new EngineException("kafka: no records from " + tp + " at offset " + position + " for "
-                            + stallTimeout.toMillis() + " ms");
-                }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("scan of " + tp + " interrupted at offset " + position);
-                }
-            }
-            return handed;
+            long reached = PartitionReader.read(consumer, tp, range.from(), range.to(), record -> {
+                handler.accept(record);
+                tracker.handed++;
+            }, tracker::proceed);
+            tracker.advanceTo(reached);
+            return tracker.handed;
         } catch (KafkaException e) {
             throw new EngineException("kafka: could not read " + tp, e);
+        }
+    }
+
+    /** Reports progress and fails a read that makes none for {@code stallTimeout} (Kafka unreachable). */
+    private final class Tracker {
+
+        private final TopicPartition tp;
+        private final Progress progress;
+        private long position;
+        private long lastProgressNanos = System.nanoTime();
+        private long handed;
+
+        Tracker(TopicPartition tp, long from, Progress progress) {
+            this.tp = tp;
+            this.position = from;
+            this.progress = progress;
+        }
+
+        boolean proceed(long reached) throws InterruptedException {
+            if (reached > position) {
+                advanceTo(reached);
+                lastProgressNanos = System.nanoTime();
+            } else if (System.nanoTime() - lastProgressNanos > stallTimeout.toNanos()) {
+                throw new EngineException("kafka: no records from " + tp + " at offset " + position + " for "
+                        + stallTimeout.toMillis() + " ms");
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("scan of " + tp + " interrupted at offset " + position);
+            }
+            return true;
+        }
+
+        void advanceTo(long reached) {
+            if (reached > position) {
+                progress.advance(reached - position);
+                position = reached;
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.envelope.InvalidEnvelopeException;
 import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.PartitionReader;
 import io.herald.core.kafka.RecordDecoder;
 import io.herald.core.position.Position;
 import io.herald.redis.LiveMessage;
@@ -130,8 +131,6 @@ public class KafkaLog implements DisposableBean {
 
     private Recovery scan(KafkaConsumer<byte[], byte[]> consumer, ChannelName channel, TopicPartition tp,
             Position after, long from, long stop, long deadline, HistoryListener listener) {
-        byte[] key = channel.value().getBytes(StandardCharsets.UTF_8);
-        consumer.assign(List.of(tp));
         long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
         long start = from;
         int gaps = 0;
@@ -141,40 +140,54 @@ public class KafkaLog implements DisposableBean {
                     "kafka no longer holds offset " + start + " of " + tp + " (earliest is " + begin + ")");
             start = begin;
         }
-        Position last = after;
-        long replayed = 0;
         if (start >= stop) {
-            return new Recovery(Recovery.Source.KAFKA, 0, gaps, last);
+            return new Recovery(Recovery.Source.KAFKA, 0, gaps, after);
         }
-        consumer.seek(tp, start);
-        long scanned = 0;
-        long next = start;
-        while (next < stop) {
-            if (scanned >= scanBudget || System.nanoTime() > deadline) {
-                listener.gap(Position.ofOffset(stop - 1), scanned >= scanBudget
-                        ? "gap larger than the kafka scan budget of " + scanBudget + " records"
-                        : "kafka read took longer than " + timeout);
-                return new Recovery(Recovery.Source.KAFKA, replayed, gaps + 1, Position.ofOffset(stop - 1));
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() >= stop) {
-                    break;
-                }
-                scanned++;
-                if (!Arrays.equals(key, record.key())) {
-                    continue;
-                }
-                LiveMessage entry = decode(record, last);
-                if (entry != null) {
-                    listener.entry(entry);
-                    last = entry.id();
-                    replayed++;
-                }
-            }
-            // offsets may be missing (compaction, transaction markers): the consumer's position is the truth
-            next = consumer.position(tp);
+        ChannelScan scan = new ChannelScan(channel, after, listener);
+        long reached;
+        try {
+            reached = PartitionReader.read(consumer, tp, start, stop, scan::accept,
+                    position -> scan.scanned < scanBudget && System.nanoTime() <= deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while reading " + tp, e);
         }
-        return new Recovery(Recovery.Source.KAFKA, replayed, gaps, last);
+        if (reached < stop) {
+            listener.gap(Position.ofOffset(stop - 1), scan.scanned >= scanBudget
+                    ? "gap larger than the kafka scan budget of " + scanBudget + " records"
+                    : "kafka read took longer than " + timeout);
+            return new Recovery(Recovery.Source.KAFKA, scan.replayed, gaps + 1, Position.ofOffset(stop - 1));
+        }
+        return new Recovery(Recovery.Source.KAFKA, scan.replayed, gaps, scan.last);
+    }
+
+    /** The channel's records among those of its partition, decoded and handed on, chained by {@code prev}. */
+    private final class ChannelScan {
+
+        private final byte[] key;
+        private final HistoryListener listener;
+        private Position last;
+        private long scanned;
+        private long replayed;
+
+        ChannelScan(ChannelName channel, Position after, HistoryListener listener) {
+            this.key = channel.value().getBytes(StandardCharsets.UTF_8);
+            this.last = after;
+            this.listener = listener;
+        }
+
+        void accept(ConsumerRecord<byte[], byte[]> record) {
+            scanned++;
+            if (!Arrays.equals(key, record.key())) {
+                return;
+            }
+            LiveMessage entry = decode(record, last);
+            if (entry != null) {
+                listener.entry(entry);
+                last = entry.id();
+                replayed++;
+            }
+        }
     }
 
     private LiveMessage decode(ConsumerRecord<byte[], byte[]> record, Position prev) {
