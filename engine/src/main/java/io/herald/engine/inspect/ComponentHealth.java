@@ -32,9 +32,10 @@ public record ComponentHealth(String name, boolean up, String detail) {
                 versions.add(info.lines().filter(l -> l.startsWith("redis_version:")).map(l -> l.substring(14).trim())
                         .findFirst().orElse("?"));
             }
-            String detail = redis.where() + " redis " + String.join(", ", versions);
-            return new ComponentHealth("redis", true, redis.isCluster()
-                    ? detail + ", " + primaries.size() + " primaries " + String.join(", ", primaries.keySet()) : detail);
+            String where = redis.isCluster()
+                    ? "redis cluster, " + primaries.size() + " primaries " + String.join(", ", primaries.keySet())
+                    : redis.where();
+            return new ComponentHealth("redis", true, where + " redis " + String.join(", ", versions));
         } catch (EngineException e) {
             return new ComponentHealth("redis", false, e.getMessage());
         }
