@@ -45,19 +45,20 @@ public final class RedisAccess implements AutoCloseable {
     private static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
 
     private final AbstractRedisClient client;
+    /** The one server or Sentinel-watched primary; null on a cluster, whose client has its seeds. */
+    private final RedisURI uri;
     private final ClientResources ownedResources;
     private final String where;
-    private final boolean cluster;
     private final Duration timeout;
     private StatefulConnection<String, String> connection;
     private RedisClusterAsyncCommands<String, String> commands;
 
-    private RedisAccess(AbstractRedisClient client, ClientResources ownedResources, String where, boolean cluster,
+    private RedisAccess(AbstractRedisClient client, RedisURI uri, ClientResources ownedResources, String where,
             Duration timeout) {
         this.client = client;
+        this.uri = uri;
         this.ownedResources = ownedResources;
         this.where = where;
-        this.cluster = cluster;
         this.timeout = timeout;
     }
 
@@ -102,13 +103,15 @@ public final class RedisAccess implements AutoCloseable {
         if (endpoint.isCluster()) {
             RedisClusterClient client = clients.clusterClient(Timeouts.of(timeout), new ClusterOptions(SLOT_MAP_REFRESH,
                     true, ADAPTIVE_REFRESH_LIMIT, ClusterOptions.LETTUCE_MAX_REDIRECTS, timeout));
-            return new RedisAccess(client, ownedResources, "redis cluster " + String.join(",", endpoint.clusterNodes()),
-                    true, timeout);
+            return new RedisAccess(client, null, ownedResources,
+                    "redis cluster " + String.join(",", endpoint.clusterNodes()), timeout);
         }
         RedisURI uri = endpoint.uri();
+        // Lettuce waits for a new connection's handshake as long as the URI says (60 s unless set), not the timeout
+        uri.setTimeout(timeout);
         String where = endpoint.isSentinel() ? "sentinel master " + endpoint.sentinelMaster()
                 : uri.getHost() + ":" + uri.getPort();
-        return new RedisAccess(clients.primaryClient(Timeouts.of(timeout)), ownedResources, where, false, timeout);
+        return new RedisAccess(clients.client(Timeouts.of(timeout), true), uri, ownedResources, where, timeout);
     }
 
     /**
@@ -123,7 +126,7 @@ public final class RedisAccess implements AutoCloseable {
                     connection = opened;
                     commands = opened.async();
                 } else {
-                    StatefulRedisConnection<String, String> opened = ((RedisClient) client).connect();
+                    StatefulRedisConnection<String, String> opened = ((RedisClient) client).connect(uri);
                     connection = opened;
                     commands = opened.async();
                 }
@@ -160,7 +163,7 @@ public final class RedisAccess implements AutoCloseable {
 
     /** Whether this is a Redis Cluster: live messages are then published with SPUBLISH and counted per shard. */
     public boolean isCluster() {
-        return cluster;
+        return uri == null;
     }
 
     /** host:port, the sentinel master's name or the cluster's seed nodes; never the password a URL may carry. */
