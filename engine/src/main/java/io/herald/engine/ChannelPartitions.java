@@ -4,7 +4,7 @@ import io.herald.core.kafka.ChannelPartitioner;
 import io.herald.core.channel.ChannelName;
 import io.herald.redis.RedisKeys;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,12 +50,12 @@ public final class ChannelPartitions {
 
     /** The owners of these channels; the metas not known yet are read in one pipelined round. */
     public Map<ChannelName, Owner> of(Collection<ChannelName> channels) {
-        RedisAsyncCommands<String, String> async = null;
+        RedisClusterAsyncCommands<String, String> async = null;
         Map<ChannelName, RedisFuture<String>> reads = new LinkedHashMap<>();
         for (ChannelName channel : channels) {
             if (!known.containsKey(channel) && !reads.containsKey(channel)) {
                 if (async == null) {
-                    async = redis.connection().async();
+                    async = redis.commands();
                 }
                 reads.put(channel, async.hget(RedisKeys.meta(channel), RedisKeys.META_PARTITION));
             }

@@ -8,11 +8,10 @@ import io.herald.engine.deadletter.DeadLetters;
 import io.herald.engine.KafkaAccess;
 import io.herald.engine.RedisAccess;
 import io.herald.engine.inspect.ChannelInspector;
-import io.herald.dispatcher.redis.RedisEndpointProperties;
 import io.herald.engine.replay.ReplayEngine;
 import io.herald.engine.restore.RestoreEngine;
+import io.herald.redis.RedisClientFactory;
 import io.herald.dispatcher.topic.TopicProperties;
-import io.lettuce.core.RedisClient;
 import java.time.Clock;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +19,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The restore, replay and dead-letter engine inside the dispatcher, the same classes {@code heraldctl} runs on
- * its own. Its Kafka and Redis clients are separate from the consumer group's and connect on first use. They need
- * one primary: on a Redis Cluster every operation fails with a message naming the setting ({@link RedisAccess}).
+ * its own. Its Kafka and Redis clients are separate from the consumer group's and connect on first use. On a Redis
+ * Cluster ({@code spring.data.redis.cluster.nodes}) the Redis client is a cluster client that sends each channel's
+ * commands to the primary serving the channel's slot ({@link RedisAccess}).
  */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
@@ -32,8 +32,8 @@ class EngineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RedisAccess redisAccess(RedisClient client, RedisEndpointProperties redis, AdminProperties admin) {
-        return RedisAccess.of(client, redis.endpoint(), admin.timeout());
+    RedisAccess redisAccess(RedisClientFactory clients, AdminProperties admin) {
+        return RedisAccess.of(clients, admin.timeout());
     }
 
     @Bean
@@ -42,10 +42,8 @@ class EngineConfiguration {
     }
 
     @Bean
-    ReplayEngine replayEngine(KafkaAccess kafka, RedisAccess redis, EnvelopeProperties envelope,
-            RedisEndpointProperties endpoint) {
-        return new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(envelope.limits())),
-                endpoint.endpoint().isCluster());
+    ReplayEngine replayEngine(KafkaAccess kafka, RedisAccess redis, EnvelopeProperties envelope) {
+        return new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(envelope.limits())));
     }
 
     @Bean
@@ -54,7 +52,7 @@ class EngineConfiguration {
     }
 
     @Bean
-    ChannelInspector channelInspector(RedisAccess redis, RedisEndpointProperties endpoint) {
-        return new ChannelInspector(redis, endpoint.endpoint().isCluster());
+    ChannelInspector channelInspector(RedisAccess redis) {
+        return new ChannelInspector(redis);
     }
 }

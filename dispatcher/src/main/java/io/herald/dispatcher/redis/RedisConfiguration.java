@@ -1,10 +1,8 @@
 package io.herald.dispatcher.redis;
 
 import io.herald.redis.RedisClientFactory;
-import io.herald.redis.RedisClientFactory.Timeouts;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.dataset.DatasetGuard;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -35,15 +33,6 @@ class RedisConfiguration {
     @Bean
     RedisClientFactory redisClientFactory(ClientResources resources, RedisEndpointProperties redis) {
         return new RedisClientFactory(redis.endpoint(), resources);
-    }
-
-    /**
-     * For the admin engines (restore, replay, dead letters, inspect), which need one primary: its connections
-     * re-establish themselves after a disconnect. Never for applying batches (see {@link RedisConnections}).
-     */
-    @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(RedisClientFactory clients, DispatcherProperties dispatcher) {
-        return clients.client(Timeouts.of(dispatcher.redisTimeout()), true);
     }
 
     @Bean

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sentinel {@code master} and {@code nodes} ({@code host:port}, ...): find the primary through Sentinel
  *                 (takes precedence over the URL); {@code password} is the sentinels' own
  * @param cluster  {@code nodes} ({@code host:port}, ...): seeds of a Redis Cluster, which batches are then applied to
- *                 per primary (takes precedence over Sentinel and the URL); the admin engines refuse it
+ *                 per primary (takes precedence over Sentinel and the URL); the admin engines use it too
  */
 @ConfigurationProperties("spring.data.redis")
 public record RedisEndpointProperties(@DefaultValue("redis://127.0.0.1:6379") String url, String password,

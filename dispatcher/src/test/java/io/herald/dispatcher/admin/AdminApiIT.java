@@ -2,10 +2,10 @@ package io.herald.dispatcher.admin;
 
 import static io.herald.dispatcher.support.RunningDispatcher.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.redis.RedisKeys;
+import io.herald.dispatcher.support.AdminApi;
 import io.herald.dispatcher.support.RunningDispatcher;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +39,7 @@ class AdminApiIT {
     private KafkaBroker kafka;
     private RedisServer redis;
     private RunningDispatcher dispatcher;
+    private AdminApi admin;
 
     @BeforeAll
     void start(KafkaBroker kafka, RedisServer redis) {
@@ -48,6 +48,7 @@ class AdminApiIT {
         dispatcher = RunningDispatcher.start("admin-api", kafka, redis, "--herald.dispatcher.admin.token=" + TOKEN,
                 "--herald.dispatcher.lag.refresh=200ms");
         kafka.createTopic(dispatcher.topic + ".DLT", RunningDispatcher.PARTITIONS);
+        admin = new AdminApi(dispatcher, TOKEN);
     }
 
     @AfterAll
@@ -114,7 +115,7 @@ class AdminApiIT {
         assertThat(submitted.statusCode()).isEqualTo(202);
         String id = json.readTree(submitted.body()).path("id").asString();
         assertThat(submitted.headers().firstValue("Location")).hasValue("/admin/jobs/" + id);
-        JsonNode job = awaitJob(id);
+        JsonNode job = admin.awaitJob(id);
         assertThat(job.path("state").asString()).isEqualTo("succeeded");
         assertThat(job.path("kind").asString()).isEqualTo("restore");
         assertThat(job.at("/report/restored").asLong()).isEqualTo(2);
@@ -123,7 +124,7 @@ class AdminApiIT {
         HttpResponse<String> replay = send("POST", "/admin/replay",
                 "{\"channel\":\"" + channel + "\",\"since\":\"0\",\"dryRun\":true}", TOKEN);
         assertThat(replay.statusCode()).isEqualTo(202);
-        JsonNode replayJob = awaitJob(json.readTree(replay.body()).path("id").asString());
+        JsonNode replayJob = admin.awaitJob(json.readTree(replay.body()).path("id").asString());
         assertThat(replayJob.at("/report/published").asLong()).isEqualTo(2);
         assertThat(replayJob.at("/report/dryRun").asBoolean()).isTrue();
 
@@ -156,15 +157,6 @@ class AdminApiIT {
         }
     }
 
-    private JsonNode awaitJob(String id) {
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            job[0] = ok(send("GET", "/admin/jobs/" + id, null, TOKEN));
-            return !"running".equals(job[0].path("state").asString());
-        });
-        return job[0];
-    }
-
     private void assertProblem(HttpResponse<String> response, int status, String detail) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -178,19 +170,10 @@ class AdminApiIT {
     }
 
     private JsonNode ok(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json.readTree(response.body());
+        return admin.ok(response);
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return admin.send(method, path, body, token);
     }
 }

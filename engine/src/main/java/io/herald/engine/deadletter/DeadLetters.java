@@ -12,7 +12,7 @@ import io.herald.engine.PartitionScan;
 import io.herald.engine.Progress;
 import io.herald.engine.RedisAccess;
 import io.herald.redis.RedisKeys;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,7 +157,7 @@ public final class DeadLetters {
                     + (corrected == null ? " (redrive it with a corrected value)" : ""));
         }
         byte[] key = envelope.channel().value().getBytes(StandardCharsets.UTF_8);
-        RedisAsyncCommands<String, String> async = redis.connection().async();
+        RedisClusterAsyncCommands<String, String> async = redis.commands();
         String existing = redis.await(async.hget(markerKey(), ref), "read the redrive record of " + ref);
         if (existing != null && !request.force()) {
             return RedriveResult.notSent(ref, RedriveResult.Outcome.ALREADY_REDRIVEN, "redriven before: " + existing);
@@ -206,7 +206,7 @@ public final class DeadLetters {
         }
     }
 
-    private RedriveResult failed(String ref, RedisAsyncCommands<String, String> async, String why) {
+    private RedriveResult failed(String ref, RedisClusterAsyncCommands<String, String> async, String why) {
         try {
             redis.await(async.hdel(markerKey(), ref), "release the redrive claim of " + ref);
         } catch (EngineException e) {
@@ -258,7 +258,7 @@ public final class DeadLetters {
     }
 
     private Map<String, String> markers() {
-        return redis.await(redis.connection().async().hgetall(markerKey()), "read the redrive records");
+        return redis.await(redis.commands().hgetall(markerKey()), "read the redrive records");
     }
 
     private static DeadLetterView view(ConsumerRecord<byte[], byte[]> record, Map<String, String> markers) {

@@ -8,7 +8,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,22 +16,22 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads a channel's meta, log ends, expiries and pub/sub subscribers from Redis, in one pipeline. */
+/**
+ * Reads a channel's meta, log ends, expiries and pub/sub subscribers from Redis, in one pipeline; on a Redis Cluster
+ * every command of it goes to the primary that serves the channel's slot.
+ */
 public final class ChannelInspector {
 
     private final RedisAccess redis;
-    private final boolean sharded;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    /** @param sharded count SSUBSCRIBE subscribers (Redis Cluster) instead of SUBSCRIBE ones */
-    public ChannelInspector(RedisAccess redis, boolean sharded) {
+    public ChannelInspector(RedisAccess redis) {
         this.redis = redis;
-        this.sharded = sharded;
     }
 
     /** @param retention the namespace's configured retention, or null when unknown */
     public ChannelInfo inspect(ChannelName channel, Retention retention) {
-        RedisAsyncCommands<String, String> async = redis.connection().async();
+        RedisClusterAsyncCommands<String, String> async = redis.commands();
         String log = RedisKeys.log(channel);
         String meta = RedisKeys.meta(channel);
         String pubsub = RedisKeys.pubsub(channel);
@@ -41,7 +41,10 @@ public final class ChannelInspector {
         RedisFuture<List<StreamMessage<String, String>>> newest = async.xrevrange(log, Range.create("-", "+"), Limit.from(1));
         RedisFuture<Long> logTtl = async.ttl(log);
         RedisFuture<Long> metaTtl = async.ttl(meta);
-        RedisFuture<Map<String, Long>> subscribers = sharded ? async.pubsubShardNumsub(pubsub) : async.pubsubNumsub(pubsub);
+        // on a Redis Cluster edges SSUBSCRIBE on the channel's shard; the shard channel is the command's key, so the
+        // cluster connection asks the primary that serves it
+        RedisFuture<Map<String, Long>> subscribers = redis.isCluster() ? async.pubsubShardNumsub(pubsub)
+                : async.pubsubNumsub(pubsub);
         Map<String, String> metaFields = redis.await(metaReply, "read the meta of " + channel);
         String part = metaFields.get(RedisKeys.META_PARTITION);
         return new ChannelInfo(channel.value(), metaFields.get(RedisKeys.META_LAST),

@@ -15,7 +15,7 @@ import io.herald.engine.Progress;
 import io.herald.engine.RateLimiter;
 import io.herald.engine.RedisAccess;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,14 +41,11 @@ public final class ReplayEngine {
     private final KafkaAccess kafka;
     private final RedisAccess redis;
     private final RecordDecoder decoder;
-    private final boolean sharded;
 
-    /** @param sharded publish with SPUBLISH (Redis Cluster), as the dispatcher does when so configured */
-    public ReplayEngine(KafkaAccess kafka, RedisAccess redis, RecordDecoder decoder, boolean sharded) {
+    public ReplayEngine(KafkaAccess kafka, RedisAccess redis, RecordDecoder decoder) {
         this.kafka = kafka;
         this.redis = redis;
         this.decoder = decoder;
-        this.sharded = sharded;
     }
 
     public ReplayReport run(ReplayRequest request, Progress progress) throws InterruptedException {
@@ -127,8 +124,9 @@ public final class ReplayEngine {
                 return;
             }
             rate.acquire(1);
-            RedisAsyncCommands<String, String> async = redis.connection().async();
-            pending.add(sharded ? async.spublish(pubsub, message.format()) : async.publish(pubsub, message.format()));
+            RedisClusterAsyncCommands<String, String> async = redis.commands();
+            // on a Redis Cluster with SPUBLISH, as the dispatcher publishes there: to the channel's shard only
+            pending.add(redis.isCluster() ? async.spublish(pubsub, message.format()) : async.publish(pubsub, message.format()));
             if (pending.size() >= PIPELINE) {
                 flush();
             }

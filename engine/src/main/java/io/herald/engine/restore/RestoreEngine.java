@@ -16,7 +16,7 @@ import io.herald.engine.Progress;
 import io.herald.engine.RateLimiter;
 import io.herald.engine.RedisAccess;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,7 +140,7 @@ public final class RestoreEngine {
             return;
         }
         Map<ChannelName, ChannelPartitions.Owner> owner = owners.of(chunk.byChannel.keySet());
-        RedisAsyncCommands<String, String> async = redis.connection().async();
+        RedisClusterAsyncCommands<String, String> async = redis.commands();
         redis.await(async.scriptLoad(RestoreScript.SOURCE), "load the restore script");
         Map<ChannelName, RedisFuture<List<Object>>> replies = new LinkedHashMap<>();
         for (Map.Entry<ChannelName, List<RestoreRecord>> channel : chunk.byChannel.entrySet()) {

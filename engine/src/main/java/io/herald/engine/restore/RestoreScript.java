@@ -6,7 +6,7 @@ import io.herald.redis.RedisKeys;
 import io.herald.redis.Retention;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +23,7 @@ final class RestoreScript {
     private RestoreScript() {
     }
 
-    static RedisFuture<List<Object>> restore(RedisAsyncCommands<String, String> redis, ChannelName channel,
+    static RedisFuture<List<Object>> restore(RedisClusterAsyncCommands<String, String> redis, ChannelName channel,
             int partition, Retention retention, boolean dryRun, List<RestoreRecord> records) {
         String[] keys = {RedisKeys.log(channel), RedisKeys.meta(channel)};
         List<String> args = new ArrayList<>(5 + records.size() * 4);

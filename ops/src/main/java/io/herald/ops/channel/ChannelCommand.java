@@ -45,7 +45,7 @@ public final class ChannelCommand implements Callable<Integer> {
     public Integer call() {
         ChannelInfo info;
         try (RedisAccess redis = connection.redis()) {
-            info = new ChannelInspector(redis, connection.redisEndpoint().isCluster())
+            info = new ChannelInspector(redis)
                     .inspect(channel, connection.retention().of(channel));
         }
         output.print(spec.commandLine().getOut(), info, out -> table(out, info));

@@ -95,8 +95,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     TerminalProgress.forTerminal("replay")), ReplayReport.class);
         } else {
             try (KafkaAccess kafka = connection.kafka(); RedisAccess redis = connection.redis()) {
-                report = new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(connection.envelopeLimits())),
-                        connection.redisEndpoint().isCluster()).run(new ReplayRequest(channel, since, until, dryRun, rate),
+                report = new ReplayEngine(kafka, redis, new RecordDecoder(new EnvelopeCodec(connection.envelopeLimits())))
+                        .run(new ReplayRequest(channel, since, until, dryRun, rate),
                         TerminalProgress.forTerminal(dryRun ? "replay (dry run)" : "replay"));
             }
         }

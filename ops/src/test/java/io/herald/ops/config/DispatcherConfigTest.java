@@ -100,6 +100,15 @@ class DispatcherConfigTest {
     }
 
     @Test
+    void findsARedisClusterInTheDispatchersEnvironmentAlone() {
+        DispatcherConfig config = DispatcherConfig.load(null, Map.of(
+                "SPRING_DATA_REDIS_CLUSTER_NODES", "redis-1:6379,redis-2:6379,redis-3:6379"));
+
+        assertThat(config.redis()).hasValueSatisfying(redis -> assertThat(redis.clusterNodes())
+                .containsExactly("redis-1:6379", "redis-2:6379", "redis-3:6379"));
+    }
+
+    @Test
     void readsWhereTheDispatcherConnectsFromAPropertiesFile() throws IOException {
         Path file = write("application.properties", """
                 spring.kafka.bootstrap-servers=kafka:9093

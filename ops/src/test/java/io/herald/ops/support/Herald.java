@@ -7,11 +7,15 @@ import io.herald.dispatcher.DispatcherApplication;
 import io.herald.edge.EdgeApplication;
 import io.herald.testkit.auth.TestTokens;
 import io.herald.testkit.kafka.KafkaBroker;
+import io.herald.testkit.redis.RedisCluster;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,8 +44,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * A whole Herald in this JVM for heraldctl's tests: the dispatcher and one edge, started as their {@code main}s
- * start them, on a real broker (a topic of its own) and a real redis-server; plus a producer, an admin client and
- * a Redis connection to feed them and look at the result.
+ * start them, on a real broker (a topic of its own) and a real redis-server or Redis Cluster; plus a producer, an
+ * admin client and a Redis connection to feed them and look at the result.
  */
 public final class Herald implements AutoCloseable {
 
@@ -58,29 +62,37 @@ public final class Herald implements AutoCloseable {
     public final String topic;
     public final String group;
     public final KafkaBroker kafka;
+    /** The one redis-server, or null on a Redis Cluster. */
     public final RedisServer redisServer;
+    /** The Redis Cluster, or null on one redis-server. */
+    public final RedisCluster redisCluster;
     public final ConfigurableApplicationContext dispatcher;
     public final ConfigurableApplicationContext edge;
     public final KafkaProducer<byte[], byte[]> producer;
     public final Admin admin;
     private final GroupOffsets offsets;
+    /** On one redis-server (null on a Redis Cluster: see {@link #reader()}). */
     public final RedisClient redisClient;
     public final StatefulRedisConnection<String, String> redis;
+    private final RedisClusterClient clusterClient;
+    private final StatefulRedisClusterConnection<String, String> cluster;
 
-    private Herald(String name, KafkaBroker kafka, RedisServer redisServer) {
+    private Herald(String name, KafkaBroker kafka, RedisServer redisServer, RedisCluster redisCluster) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         this.topic = name + "." + suffix;
         this.group = name + "-group-" + suffix;
         this.kafka = kafka;
         this.redisServer = redisServer;
+        this.redisCluster = redisCluster;
+        List<String> redisArgs = redisCluster != null ? redisCluster.springArgs()
+                : List.of("--spring.data.redis.url=" + redisServer.url());
         kafka.createTopic(topic, PARTITIONS);
         kafka.createTopic(Topics.deadLetters(topic), PARTITIONS);
-        this.dispatcher = DispatcherApplication.builder().run(
+        this.dispatcher = DispatcherApplication.builder().run(args(redisArgs,
                 "--server.port=0",
                 "--management.server.port=0",
                 ONE_MANAGEMENT_SERVER,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--spring.data.redis.url=" + redisServer.url(),
                 "--herald.kafka.topic=" + topic,
                 "--herald.kafka.partitions=" + PARTITIONS,
                 "--herald.dispatcher.group-id=" + group,
@@ -88,18 +100,17 @@ public final class Herald implements AutoCloseable {
                 "--herald.dispatcher.backoff.max=500ms",
                 "--herald.dispatcher.admin.token=" + ADMIN_TOKEN,
                 "--herald.dispatcher.lag.refresh=300ms",
-                "--spring.kafka.listener.poll-timeout=200ms");
-        this.edge = new SpringApplicationBuilder(EdgeApplication.class).properties("spring.config.name=edge").run(
+                "--spring.kafka.listener.poll-timeout=200ms"));
+        this.edge = new SpringApplicationBuilder(EdgeApplication.class).properties("spring.config.name=edge").run(args(redisArgs,
                 "--server.port=0",
                 "--management.server.port=0",
                 ONE_MANAGEMENT_SERVER,
-                "--spring.data.redis.url=" + redisServer.url(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--herald.kafka.topic=" + topic,
                 "--herald.edge.drain.period=100ms",
                 "--herald.edge.auth.hs256-secret=" + TestTokens.SECRET,
                 "--herald.edge.health.canary.interval=200ms",
-                "--herald.edge.outbound.max-bytes=65536");
+                "--herald.edge.outbound.max-bytes=65536"));
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -107,12 +118,37 @@ public final class Herald implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         this.offsets = new GroupOffsets(admin, topic, PARTITIONS, group);
-        this.redisClient = RedisClient.create(redisServer.url());
-        this.redis = redisClient.connect();
+        if (redisCluster == null) {
+            this.redisClient = RedisClient.create(redisServer.url());
+            this.redis = redisClient.connect();
+            this.clusterClient = null;
+            this.cluster = null;
+        } else {
+            this.redisClient = null;
+            this.redis = null;
+            this.clusterClient = RedisClusterClient.create(redisCluster.uris());
+            this.cluster = clusterClient.connect();
+        }
     }
 
     public static Herald start(String name, KafkaBroker kafka, RedisServer redis) {
-        return new Herald(name, kafka, redis);
+        return new Herald(name, kafka, redis, null);
+    }
+
+    /** Herald on a Redis Cluster ({@code spring.data.redis.cluster.nodes}). */
+    public static Herald startOnCluster(String name, KafkaBroker kafka, RedisCluster cluster) {
+        return new Herald(name, kafka, null, cluster);
+    }
+
+    private static String[] args(List<String> redisArgs, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(redisArgs);
+        return all.toArray(String[]::new);
+    }
+
+    /** Reads the Redis Herald writes to, one server or a cluster (routed by slot). */
+    public RedisClusterCommands<String, String> reader() {
+        return cluster != null ? cluster.sync() : redis.sync();
     }
 
     /** heraldctl pointed at this deployment. */
@@ -176,11 +212,11 @@ public final class Herald implements AutoCloseable {
     }
 
     public List<StreamMessage<String, String>> log(String channel) {
-        return redis.sync().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
+        return reader().xrange(RedisKeys.log(ChannelName.parse(channel)), Range.create("-", "+"));
     }
 
     public Map<String, String> meta(String channel) {
-        return redis.sync().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
+        return reader().hgetall(RedisKeys.meta(ChannelName.parse(channel)));
     }
 
     public Map<TopicPartition, Long> committed() {
@@ -226,7 +262,12 @@ public final class Herald implements AutoCloseable {
         dispatcher.close();
         producer.close();
         admin.close();
-        redis.close();
-        redisClient.shutdown();
+        if (cluster != null) {
+            cluster.close();
+            clusterClient.shutdown();
+        } else {
+            redis.close();
+            redisClient.shutdown();
+        }
     }
 }
