@@ -126,6 +126,34 @@ class MultiDispatcherIT {
     }
 
     /**
+     * Redis freezes (SIGSTOP) under load, so every dispatcher's batch fails and is retried, and two more dispatchers
+     * join meanwhile: the partitions move while their batches are still failing. Then Redis carries on. Before the
+     * dispatcher stopped using spring-kafka's fixTxOffsets, a revoked consumer committed its position, past the batch
+     * it was retrying, and the new holder started after records Redis never got.
+     */
+    @Test
+    void dispatchersJoinWhileRedisIsFrozen() {
+        runExactly(Set.of(0));
+        Steps steps = new Steps("join-while-redis-frozen");
+        Scenario.Result result = new Scenario(system, "join-while-redis-frozen").run(
+                () -> {
+                    steps.begin();
+                    system.redis().pause();
+                    steps.mark("redis-frozen");
+                    startAll(List.of(system.dispatcher(1), system.dispatcher(2)));
+                    steps.mark("started-2-and-3");
+                    group.awaitHeldBy(ALL);
+                    steps.mark("spread-over-3");
+                },
+                () -> {
+                    system.redis().resume();
+                    steps.mark("redis-resumed");
+                });
+        assertClean(result);
+        steps.print();
+    }
+
+    /**
      * The dispatcher that holds the broadcast channel freezes (SIGSTOP) while notifications flow, right after a
      * burst of records on its partition (to a channel nobody follows), so that it is most likely in the middle of
      * applying them, with records fetched and not yet applied or committed. Its session times out and its partition
