@@ -17,7 +17,7 @@ class LayeringTest {
     @Test
     void theRedisModuleUsesNoSpring() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
-                .because("herald-redis is plain Java: each service binds spring.data.redis.* itself")
+                .because("herald-redis is plain Java: the Spring services bind spring.data.redis.* through herald-redis-boot")
                 .check(redis);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.core.resume.ResumeToken;
+import io.herald.edge.settings.EdgeProperties;
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
 import io.herald.edge.support.Pipeline;
@@ -16,7 +17,12 @@ import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
 import io.herald.testkit.redis.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +161,66 @@ class SseIT {
             third.awaitEvent(e -> subscribed(e, news), WAIT);
             assertThat(counters(third.events("message"), news)).containsExactly(12);
             assertThat(counters(third.events("message"), own)).isEmpty();
+        }
+    }
+
+    /**
+     * The bytes on the wire, exactly: each event is {@code id} (only where a channel's position moves), {@code event}
+     * (the frame's op) and the frame as one {@code data} line, then a blank line; heartbeats are {@code : ping}
+     * comments. Only the session id and the envelope are matched loosely.
+     */
+    @Test
+    void theWireFormatIsIdEventAndOneDataLinePerFrame() throws Exception {
+        String user = user();
+        String own = "user:" + user;
+        String other = "user:other-" + user;
+        Position first = pipeline.publish(own, 0);
+        Position missed = pipeline.publish(own, 1);
+        URI uri = URI.create(sse(TOKENS.token(user), own, other) + "&last-event-id="
+                + new ResumeToken(Map.of(ChannelName.parse(own), first)).encode());
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            byte[] chunk = new byte[4096];
+            try (InputStream body = response.body()) {
+                for (int n = body.read(chunk); n >= 0; n = body.read(chunk)) {
+                    synchronized (wire) {
+                        wire.write(chunk, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // the test closed the stream
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            String ping = "(: ping\\n\\n)*";
+            String expected = "event: welcome\\ndata: " + Pattern.quote("{\"op\":\"welcome\",\"node\":\""
+                    + edge.bean(EdgeProperties.class).nodeId() + "\",\"session\":\"") + "[0-9a-f-]{36}\"}\\n\\n" + ping
+                    + Pattern.quote("event: error\ndata: {\"op\":\"error\",\"code\":\"forbidden\",\"message\":\"this token "
+                    + "does not allow " + other + "\",\"channel\":\"" + other + "\"}\n\n") + ping
+                    + Pattern.quote("id: " + new ResumeToken(Map.of(ChannelName.parse(own), missed)).encode()
+                    + "\nevent: message\ndata: {\"op\":\"message\",\"channel\":\"" + own + "\",\"id\":\"" + missed
+                    + "\",\"n\":{") + "[^\\n]*\"n\":1[^\\n]*}}\\n\\n" + ping
+                    + Pattern.quote("event: subscribed\ndata: {\"op\":\"subscribed\",\"channel\":\"" + own
+                    + "\",\"recovered\":true,\"replayed\":1,\"position\":\"" + missed + "\"}\n\n") + ping;
+            await().atMost(WAIT).until(() -> wireText(wire).contains("event: subscribed"));
+            Position live = pipeline.publish(own, 2);
+            String withLive = expected + Pattern.quote("id: " + new ResumeToken(Map.of(ChannelName.parse(own), live)).encode()
+                    + "\nevent: message\ndata: {\"op\":\"message\",\"channel\":\"" + own + "\",\"id\":\"" + live
+                    + "\",\"n\":{") + "[^\\n]*\"n\":2[^\\n]*}}\\n\\n" + ping;
+            await().atMost(WAIT).until(() -> wireText(wire).contains("\"n\":2"));
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(wireText(wire)).matches(withLive));
+        } finally {
+            response.body().close();
+        }
+    }
+
+    private static String wireText(ByteArrayOutputStream wire) {
+        synchronized (wire) {
+            return wire.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.herald.dispatcher.redis;
 
 import io.herald.redis.RedisClientFactory;
+import io.herald.redis.boot.RedisEndpointProperties;
 import io.herald.dispatcher.DispatcherProperties;
 import io.herald.dispatcher.dataset.DatasetGuard;
 import io.lettuce.core.resource.ClientResources;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * ({@code spring.data.redis.cluster.nodes}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RedisEndpointProperties.class)
 class RedisConfiguration {
 
     /**

@@ -9,7 +9,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Which Redis topology the configuration names, for beans that exist on one only: a Redis Cluster when
- * {@code spring.data.redis.cluster.nodes} is set (as a list or comma-separated, the way {@link RedisEndpointProperties}
+ * {@code spring.data.redis.cluster.nodes} is set (as a list or comma-separated, the way {@link io.herald.redis.boot.RedisEndpointProperties}
  * binds it), else one primary (a URL, or Sentinel).
  */
 public final class RedisTopology {

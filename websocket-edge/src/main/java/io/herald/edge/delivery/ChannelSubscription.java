@@ -179,7 +179,7 @@ public final class ChannelSubscription implements HistoryListener {
             pending.clear();
             // queued, not yet written, until the connection has forgotten the subscription: a client that acts on
             // the frame at once (unsubscribes, subscribes again) must find it gone
-            sink.offer(TextFrame.of(frames.unavailable(channel, reason)));
+            sink.offer(frames.unavailable(channel, reason));
         }
         sink.forget(this);
         sink.flush();
@@ -227,7 +227,7 @@ public final class ChannelSubscription implements HistoryListener {
             if (closed || !entry.id().isAfter(lastSent)) {
                 return;
             }
-            if (deliver(entry.id(), TextFrame.of(frames.message(channel, entry)),
+            if (deliver(entry.id(), frames.message(channel, entry),
                     EnvelopeTime.expiresAt(entry.envelopeJson()))) {
                 metrics.history();
             }

@@ -18,11 +18,6 @@ public interface FrameSink {
     default void flush() {
     }
 
-    /** Queues a frame built for this session alone. */
-    default boolean send(String frame) {
-        return send(TextFrame.of(frame));
-    }
-
     /**
      * Blocks until the outbound buffer has room for more history (it is below half its limit), so that a long
      * replay flows at the client's pace instead of overflowing the buffer. Returns false when the session

@@ -208,7 +208,7 @@ public class PubSubHub implements DisposableBean {
             }
             messages.increment();
             if (message.replay()) {
-                TextFrame frame = TextFrame.of(frames.replay(channel, message));
+                TextFrame frame = frames.replay(channel, message);
                 long expiresAt = EnvelopeTime.expiresAt(message.envelopeJson());
                 for (ChannelSubscription subscription : entry.subscribers) {
                     subscription.onReplay(frame, expiresAt);
@@ -217,7 +217,7 @@ public class PubSubHub implements DisposableBean {
             }
             entry.received++; // only the fan-out thread writes it
             byChannel.computeIfAbsent(entry, e -> new ArrayList<>()).add(new Live(message,
-                    TextFrame.of(frames.message(channel, message)), EnvelopeTime.createdAt(message.envelopeJson()),
+                    frames.message(channel, message), EnvelopeTime.createdAt(message.envelopeJson()),
                     EnvelopeTime.expiresAt(message.envelopeJson())));
         }
         byChannel.forEach((entry, live) -> {

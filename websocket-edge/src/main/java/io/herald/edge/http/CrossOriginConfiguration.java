@@ -12,7 +12,7 @@ import org.springframework.web.filter.CorsFilter;
 
 /**
  * Applies {@code herald.edge.allowed-origins} as CORS to the event stream and the dev token endpoint; the WebSocket
- * handshake checks the same origins itself ({@code WebSocketConfiguration}).
+ * handshake checks the same origins itself ({@code EdgeWebSocketServlet}).
  */
 @Configuration(proxyBeanMethods = false)
 class CrossOriginConfiguration {

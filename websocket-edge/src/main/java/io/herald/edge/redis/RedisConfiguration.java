@@ -1,10 +1,9 @@
 package io.herald.edge.redis;
 
-import io.herald.redis.RedisEndpoint;
-import io.herald.edge.settings.ConnectionProperties;
 import io.herald.redis.RedisClientFactory;
 import io.herald.redis.RedisClientFactory.ClusterOptions;
 import io.herald.redis.RedisClientFactory.Timeouts;
+import io.herald.redis.boot.RedisEndpointProperties;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,6 +12,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
  * connection ({@link RedisAccess}) reads the logs, and a {@link PubSubTransport} receives live messages.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RedisEndpointProperties.class)
 public class RedisConfiguration {
 
     /** Commands fail after this long instead of waiting on a Redis that does not answer. */
@@ -35,14 +36,14 @@ public class RedisConfiguration {
     }
 
     @Bean
-    RedisClientFactory redisClientFactory(ClientResources resources, ConnectionProperties.Redis redis) {
+    RedisClientFactory redisClientFactory(ClientResources resources, RedisEndpointProperties redis) {
         return new RedisClientFactory(redis.endpoint(), resources);
     }
 
     @Bean(destroyMethod = "shutdown")
-    AbstractRedisClient redisClient(RedisClientFactory clients, ConnectionProperties.Redis redis) {
+    AbstractRedisClient redisClient(RedisClientFactory clients, RedisEndpointProperties redis) {
         if (clients.endpoint().isCluster()) {
-            ConnectionProperties.Redis.Refresh refresh = redis.lettuce().cluster().refresh();
+            RedisEndpointProperties.Refresh refresh = redis.lettuce().cluster().refresh();
             // Lettuce's default adaptive rate limit (30 s) would leave a failed-over slot unserved that long
             return clients.clusterClient(new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT),
                     new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),

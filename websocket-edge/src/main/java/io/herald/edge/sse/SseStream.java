@@ -129,22 +129,21 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
     }
 
     @Override
-    public boolean send(TextFrame message) {
-        String frame = message.text();
+    public boolean send(TextFrame frame) {
         boolean slow;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            ServerFrames.Described described = frames.describe(frame);
             String eventId = null;
-            Position known = described.channel() == null ? null : positions.get(described.channel());
+            Position position = frame.position();
+            Position known = position == null ? null : positions.get(frame.channel());
             // only forward: an operator's replay re-sends an older message, which must not move the stream back
-            if (described.position() != null && (known == null || described.position().isAfter(known))) {
-                positions.put(described.channel(), described.position());
+            if (position != null && (known == null || position.isAfter(known))) {
+                positions.put(frame.channel(), position);
                 eventId = new ResumeToken(positions).encode();
             }
-            slow = enqueue(event(described.op(), eventId, frame));
+            slow = enqueue(event(frame, eventId));
         }
         if (slow) {
             abort("slow_consumer");
@@ -339,19 +338,35 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
         }
     }
 
-    private static byte[] event(String name, String eventId, String data) {
+    /**
+     * The frame as one event: its already encoded bytes after an ASCII head ({@code id}, {@code event}, the
+     * {@code data} field's name), copied once, never formatted or encoded again.
+     */
+    private static byte[] event(TextFrame frame, String eventId) {
+        String data = frame.text();
+        if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
+            return multiLineEvent(frame.op(), eventId, data);
+        }
+        // ASCII: a resume token is base64url, an op a word
+        byte[] head = ((eventId == null ? "" : "id: " + eventId + "\n") + "event: " + frame.op() + "\ndata: ")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] event = new byte[head.length + frame.size() + 2];
+        System.arraycopy(head, 0, event, 0, head.length);
+        frame.bytes().get(event, head.length, frame.size());
+        event[event.length - 2] = '\n';
+        event[event.length - 1] = '\n';
+        return event;
+    }
+
+    /** Frames are single-line JSON; a line break would end the data field, so such a frame is split defensively. */
+    private static byte[] multiLineEvent(String name, String eventId, String data) {
         StringBuilder event = new StringBuilder(data.length() + (eventId == null ? 0 : eventId.length()) + 32);
         if (eventId != null) {
             event.append("id: ").append(eventId).append('\n');
         }
         event.append("event: ").append(name).append('\n');
-        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
-            event.append("data: ").append(data).append('\n');
-        } else {
-            // frames are single-line JSON; a line break would end the data field, so split defensively
-            for (String line : data.split("\r\n|\r|\n", -1)) {
-                event.append("data: ").append(line).append('\n');
-            }
+        for (String line : data.split("\r\n|\r|\n", -1)) {
+            event.append("data: ").append(line).append('\n');
         }
         return event.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }

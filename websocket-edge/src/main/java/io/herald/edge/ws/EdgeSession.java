@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
+import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One connected WebSocket client: its identity, socket, outbound buffer, subscriptions and the counters its
@@ -24,28 +23,28 @@ import org.springframework.web.socket.WebSocketSession;
 public final class EdgeSession implements FrameSink, Connection {
 
     /** The peer answered nothing (no frame, no pong) within the heartbeat timeout; reconnect and resume. */
-    public static final CloseStatus HEARTBEAT_TIMEOUT = new CloseStatus(4000, "heartbeat timeout");
+    static final CloseCode HEARTBEAT_TIMEOUT = new CloseCode(4000, "heartbeat timeout");
     /** The token expired and no {@code refresh} came; reconnect with a new token and resume. */
-    public static final CloseStatus TOKEN_EXPIRED = new CloseStatus(4001, "token expired");
+    static final CloseCode TOKEN_EXPIRED = new CloseCode(4001, "token expired");
     /** Closed because the client did not keep up; it should reconnect and resume. */
-    public static final CloseStatus SLOW_CONSUMER = new CloseStatus(4008, "slow consumer");
+    static final CloseCode SLOW_CONSUMER = new CloseCode(4008, "slow consumer");
     /** The client asked for more channels than a session may hold: its own doing, a reconnect would repeat it. */
-    public static final CloseStatus TOO_MANY_SUBSCRIPTIONS = new CloseStatus(4009, "too many subscriptions");
+    static final CloseCode TOO_MANY_SUBSCRIPTIONS = new CloseCode(4009, "too many subscriptions");
     /** The client kept subscribing past its rate after being told: its own doing, a reconnect would repeat it. */
-    public static final CloseStatus SUBSCRIBE_RATE_EXCEEDED = new CloseStatus(4009, "subscribe rate exceeded");
+    static final CloseCode SUBSCRIBE_RATE_EXCEEDED = new CloseCode(4009, "subscribe rate exceeded");
     /**
      * Several handshakes of one user passed the connection limit's check at once and this one came last: the
      * same refusal as the handshake's 429, and as transient (a slot frees when another connection of the user
      * ends), so it has its own code, which clients treat as retryable, unlike 4009.
      */
-    public static final CloseStatus TOO_MANY_CONNECTIONS = new CloseStatus(4029, "too many connections");
-    public static final CloseStatus TOO_MANY_BAD_FRAMES = new CloseStatus(1008, "too many bad frames");
-    public static final CloseStatus BINARY_FRAME = new CloseStatus(1003, "binary frames are not supported");
+    static final CloseCode TOO_MANY_CONNECTIONS = new CloseCode(4029, "too many connections");
+    static final CloseCode TOO_MANY_BAD_FRAMES = new CloseCode(1008, "too many bad frames");
+    static final CloseCode BINARY_FRAME = new CloseCode(1003, "binary frames are not supported");
     /** Closed because the node is shutting down; reconnect elsewhere and resume. */
-    public static final CloseStatus DRAINING = new CloseStatus(1012, "node draining");
+    static final CloseCode DRAINING = new CloseCode(1012, "node draining");
 
     private final String id;
-    private final WebSocketSession socket;
+    private final Session socket;
     private final Outbound outbound;
     private final SessionCloser closer;
     private final long pingIntervalNanos;
@@ -60,7 +59,7 @@ public final class EdgeSession implements FrameSink, Connection {
     private int badFrames;
     private int rateLimited;
 
-    EdgeSession(String id, WebSocketSession socket, Outbound outbound, Identity identity, SessionCloser closer,
+    EdgeSession(String id, Session socket, Outbound outbound, Identity identity, SessionCloser closer,
             EdgeProperties properties, long nowNanos) {
         this.id = id;
         this.socket = socket;
@@ -154,11 +153,11 @@ public final class EdgeSession implements FrameSink, Connection {
      * draining node's queued frames are dropped (the client resumes from its last ID); otherwise what is queued,
      * such as the error frame that explains the close, is written first.
      */
-    boolean close(CloseStatus status) {
+    boolean close(CloseCode status) {
         if (!closing.compareAndSet(false, true)) {
             return false;
         }
-        if (status.getCode() == SLOW_CONSUMER.getCode() || status.getCode() == DRAINING.getCode()) {
+        if (status.code() == SLOW_CONSUMER.code() || status.code() == DRAINING.code()) {
             outbound.shutdown();
         } else {
             outbound.seal();
@@ -204,7 +203,7 @@ public final class EdgeSession implements FrameSink, Connection {
         return outbound;
     }
 
-    WebSocketSession socket() {
+    Session socket() {
         return socket;
     }
 

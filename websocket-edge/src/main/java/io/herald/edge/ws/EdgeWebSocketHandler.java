@@ -16,33 +16,25 @@ import io.herald.edge.protocol.ProtocolException;
 import io.herald.edge.protocol.ServerFrames;
 import io.herald.edge.settings.EdgeProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.websocket.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * Protocol v1 on {@code /ws} (docs/protocol.md): one instance serves every session; frames of one session arrive
- * one at a time. Every subscribe, and every channel of a resume token, is checked against the session's rights
- * before anything of the channel is read; refused frames get error frames and, past the session's allowance,
- * close it.
+ * Protocol v1 on {@code /ws} (docs/protocol.md): one instance serves every session, called by each connection's
+ * {@link EdgeSocket}; frames of one session arrive one at a time. Every subscribe, and every channel of a resume
+ * token, is checked against the session's rights before anything of the channel is read; refused frames get error
+ * frames and, past the session's allowance, close it.
  */
 @Component
-public class EdgeWebSocketHandler extends TextWebSocketHandler {
+public class EdgeWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeWebSocketHandler.class);
 
@@ -54,7 +46,6 @@ public class EdgeWebSocketHandler extends TextWebSocketHandler {
     private final ChannelAccess access;
     private final EdgeProperties properties;
     private final SessionCloser closer;
-    private final Map<String, EdgeSession> bySocket = new ConcurrentHashMap<>();
 
     public EdgeWebSocketHandler(ClientFrameParser parser, ServerFrames frames, SubscriptionService subscriptions,
             SessionRegistry registry, Authenticator authenticator, ChannelAccess access, EdgeProperties properties,
@@ -69,35 +60,35 @@ public class EdgeWebSocketHandler extends TextWebSocketHandler {
         this.closer = new SessionCloser(registry.io(), meters, properties.outbound().maxDelay().toMillis());
     }
 
-    @Override
-    public void afterConnectionEstablished(WebSocketSession socket) {
-        CoreSession core = ((JakartaWebSocketSession) ((NativeWebSocketSession) socket)
-                .getNativeSession(Session.class)).getCoreSession();
-        Identity identity = (Identity) socket.getAttributes().get(HandshakeAuthenticator.IDENTITY);
+    /**
+     * A socket was upgraded for {@code identity} (admitted by {@link EdgeWebSocketServlet}): its session, welcomed,
+     * or closed at once when the user's connection limit was reached meanwhile.
+     */
+    EdgeSession opened(Session socket, Identity identity) {
+        // the frames are written from the shared encoded bytes, which only Jetty's core session takes (see Outbound)
+        CoreSession core = ((WebSocketSession) socket).getCoreSession();
         String id = UUID.randomUUID().toString();
         EdgeSession[] holder = new EdgeSession[1];
         Outbound outbound = new Outbound(core, properties.outbound().maxBytes(),
                 properties.outbound().maxDelay().toNanos(), reason -> onSlow(holder[0], reason));
         EdgeSession session = new EdgeSession(id, socket, outbound, identity, closer, properties, System.nanoTime());
         holder[0] = session;
-        bySocket.put(socket.getId(), session);
         if (!registry.add(session)) {
             // several handshakes of one user passed the gate at once: the ones past the limit go
             session.close(EdgeSession.TOO_MANY_CONNECTIONS);
-            return;
+            return session;
         }
         session.send(frames.welcome(properties.nodeId(), id));
+        return session;
     }
 
-    @Override
-    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
-        EdgeSession session = bySocket.get(socket.getId());
-        if (session == null || session.isClosing()) {
+    void text(EdgeSession session, String message) {
+        if (session.isClosing()) {
             return; // a closing session does no more work for its client
         }
         session.heard();
         try {
-            ClientFrame frame = parser.parse(message.getPayload());
+            ClientFrame frame = parser.parse(message);
             if (frame instanceof ClientFrame.Subscribe subscribe) {
                 subscribe(session, subscribe.channel(), subscribe.since());
             } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
@@ -114,34 +105,8 @@ public class EdgeWebSocketHandler extends TextWebSocketHandler {
         }
     }
 
-    @Override
-    protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
-        EdgeSession session = bySocket.get(socket.getId());
-        if (session != null) {
-            session.heard();
-        }
-    }
-
-    /** The protocol is text only: a binary frame is a client that speaks something else. */
-    @Override
-    protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
-        EdgeSession session = bySocket.get(socket.getId());
-        if (session != null) {
-            session.close(EdgeSession.BINARY_FRAME);
-        }
-    }
-
-    @Override
-    public void handleTransportError(WebSocketSession socket, Throwable exception) {
-        log.debug("transport error session={} error=\"{}\"", socket.getId(), exception.toString());
-    }
-
-    @Override
-    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-        EdgeSession session = bySocket.remove(socket.getId());
-        if (session == null) {
-            return;
-        }
+    /** The session's socket is gone, however it ended. */
+    void closed(EdgeSession session) {
         registry.remove(session);
         session.outbound().shutdown();
         for (ChannelSubscription subscription : session.subscriptions()) {

@@ -1,12 +1,11 @@
 package io.herald.edge.ws;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.CloseStatus;
+import org.eclipse.jetty.websocket.api.Callback;
 
 /**
  * Closes WebSocket sessions off the caller's thread: a close may wait on a stuck socket, so it runs on the
@@ -39,18 +38,19 @@ final class SessionCloser {
      * after the outbound time limit, or whose peer does not answer the close frame within it, is aborted instead, and
      * its client resumes all the same when it notices.
      */
-    void closeLater(EdgeSession session, CloseStatus status) {
-        String reason = status.getReason().replace(' ', '_');
+    void closeLater(EdgeSession session, CloseCode status) {
+        String reason = status.reason().replace(' ', '_');
         meters.counter("herald.edge.sessions.closed", "reason", reason).increment();
-        if (status.getCode() != EdgeSession.DRAINING.getCode()) {
+        if (status.code() != EdgeSession.DRAINING.code()) {
             log.info("closing session session={} user={} code={} reason={}", session.id(),
-                    session.identity().subject(), status.getCode(), reason);
+                    session.identity().subject(), status.code(), reason);
         }
         try {
             io.execute(() -> {
                 try {
                     if (session.outbound().awaitIdle(closeGraceMillis)) {
-                        session.socket().close(status);
+                        // the close frame is queued behind nothing (the outbound is idle); its answer ends the session
+                        session.socket().close(status.code(), status.reason(), Callback.NOOP);
                         if (session.awaitEnded(closeGraceMillis)) {
                             return;
                         }
@@ -60,7 +60,7 @@ final class SessionCloser {
                     session.outbound().abort();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     log.debug("close failed session={} error=\"{}\"", session.id(), e.toString());
                 }
             });

@@ -58,11 +58,11 @@ class OutboundTest {
 
     @Test
     void framesQueuedDuringAWriteLeaveTogetherInTheNextOne() {
-        outbound.send(TextFrame.of("a"));
+        outbound.send(TextFrame.of("message", "a"));
         assertThat(socket.written).containsExactly("a");
 
-        outbound.offer(TextFrame.of("b"));
-        outbound.offer(TextFrame.of("c"));
+        outbound.offer(TextFrame.of("message", "b"));
+        outbound.offer(TextFrame.of("message", "c"));
         outbound.flush(); // a write is in flight: nothing more is written yet
         assertThat(socket.written).containsExactly("a");
         assertThat(outbound.queuedBytes()).isEqualTo(3);
@@ -80,8 +80,8 @@ class OutboundTest {
 
     @Test
     void offeredFramesWaitForFlush() {
-        outbound.offer(TextFrame.of("a"));
-        outbound.offer(TextFrame.of("b"));
+        outbound.offer(TextFrame.of("message", "a"));
+        outbound.offer(TextFrame.of("message", "b"));
         assertThat(socket.written).isEmpty();
         outbound.flush();
         assertThat(socket.written).containsExactly("a", "b");
@@ -89,10 +89,10 @@ class OutboundTest {
 
     @Test
     void aWriteCarriesAtMostItsBatchLimit() {
-        outbound.send(TextFrame.of("x"));
+        outbound.send(TextFrame.of("message", "x"));
         int more = Outbound.MAX_FRAMES_PER_WRITE + 3;
         for (int i = 0; i < more; i++) {
-            outbound.offer(TextFrame.of("y"));
+            outbound.offer(TextFrame.of("message", "y"));
         }
         socket.complete();
         assertThat(socket.written).hasSize(1 + Outbound.MAX_FRAMES_PER_WRITE);
@@ -102,9 +102,9 @@ class OutboundTest {
 
     @Test
     void aPingWaitsForTheWriteInFlightThenGoesAlone() {
-        outbound.send(TextFrame.of("a"));
+        outbound.send(TextFrame.of("message", "a"));
         outbound.ping();
-        outbound.offer(TextFrame.of("b"));
+        outbound.offer(TextFrame.of("message", "b"));
         socket.complete();
         assertThat(socket.written).containsExactly("a", "<ping>");
         socket.complete();
@@ -113,26 +113,26 @@ class OutboundTest {
 
     @Test
     void overTheByteLimitTheSessionIsReportedSlowAndTakesNothingMore() {
-        outbound.send(TextFrame.of("x".repeat(60)));
-        assertThat(outbound.offer(TextFrame.of("y".repeat(60)))).isFalse();
+        outbound.send(TextFrame.of("message", "x".repeat(60)));
+        assertThat(outbound.offer(TextFrame.of("message", "y".repeat(60)))).isFalse();
         assertThat(slow).containsExactly("outbound buffer over 100 bytes");
-        assertThat(outbound.send(TextFrame.of("z"))).isFalse();
+        assertThat(outbound.send(TextFrame.of("message", "z"))).isFalse();
         assertThat(outbound.queuedBytes()).isZero();
     }
 
     @Test
     void aFailedWriteFailsTheSession() {
-        outbound.send(TextFrame.of("a"));
-        outbound.offer(TextFrame.of("b"));
+        outbound.send(TextFrame.of("message", "a"));
+        outbound.offer(TextFrame.of("message", "b"));
         socket.fail();
         assertThat(socket.written).containsExactly("a");
-        assertThat(outbound.send(TextFrame.of("c"))).isFalse();
+        assertThat(outbound.send(TextFrame.of("message", "c"))).isFalse();
     }
 
     @Test
     void aWriteStuckPastTheDelayLimitIsReportedByTheCheck() throws InterruptedException {
         Outbound strict = new Outbound(socket, 1_000, 1, slow::add);
-        strict.send(TextFrame.of("a"));
+        strict.send(TextFrame.of("message", "a"));
         strict.checkDelay(System.nanoTime() + 2);
         assertThat(slow).containsExactly("a frame waited over 0 ms");
         assertThat(strict.awaitIdle(1)).isFalse();
