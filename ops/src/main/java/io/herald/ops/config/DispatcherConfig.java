@@ -2,6 +2,7 @@ package io.herald.ops.config;
 
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.redis.RedisEndpoint;
+import io.herald.redis.boot.RedisEndpointProperties;
 import io.herald.engine.retention.RetentionDefaults;
 import io.herald.engine.retention.RetentionOverride;
 import io.herald.engine.retention.RetentionPolicy;
@@ -92,19 +93,13 @@ public final class DispatcherConfig {
                 .map(EnvelopeLimits::new).orElse(EnvelopeLimits.DEFAULTS));
     }
 
-    /** {@code spring.data.redis.*}, when the configuration says where Redis is. */
+    /**
+     * {@code spring.data.redis.*}, when the configuration has any of them: bound by the same record as in the
+     * dispatcher and the edge, so the keys and their defaults mean the same here.
+     */
     public Optional<RedisEndpoint> redis() {
-        return bound("spring.data.redis", () -> {
-            String url = string("spring.data.redis.url");
-            String master = string("spring.data.redis.sentinel.master");
-            List<String> sentinels = list("spring.data.redis.sentinel.nodes");
-            List<String> cluster = list("spring.data.redis.cluster.nodes");
-            if (url == null && master == null && cluster == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new RedisEndpoint(url, master, sentinels, string("spring.data.redis.sentinel.password"),
-                    string("spring.data.redis.password"), cluster));
-        });
+        return bound("spring.data.redis", () -> Optional.ofNullable(binder.bind("spring.data.redis",
+                RedisEndpointProperties.class).map(RedisEndpointProperties::endpoint).orElse(null)));
     }
 
     /** {@code spring.kafka.bootstrap-servers}. */

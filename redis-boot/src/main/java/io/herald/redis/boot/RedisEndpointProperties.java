@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where Redis is, read from Spring Boot's own {@code spring.data.redis.*} keys so that every Herald service is
  * configured the same way; the one binding of them for the services that use Lettuce directly, without Spring Data
- * Redis (the dispatcher and the edge; ingest has Spring Boot's own). {@link RedisEndpoint} makes the URIs. Each
+ * Redis (the dispatcher, the edge, and heraldctl reading the dispatcher's configuration file; ingest has Spring
+ * Boot's own). {@link RedisEndpoint} makes the URIs. Each
  * service enables it with {@code @EnableConfigurationProperties(RedisEndpointProperties.class)}.
  *
  * @param url      a Redis URI (default {@code redis://127.0.0.1:6379}); {@code rediss://} for TLS, user, password
@@ -19,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 (takes precedence over the URL); {@code password} is the sentinels' own
  * @param cluster  {@code nodes} ({@code host:port}, ...): seeds of a Redis Cluster (takes precedence over Sentinel
  *                 and the URL); the dispatcher applies batches to it per primary, the edge reads and subscribes per
- *                 slot, the admin engines refuse it
+ *                 slot, the admin engines (and heraldctl) send each channel's commands to its slot's primary
  * @param lettuce  {@code lettuce.cluster.refresh.*}, read by the edge only
  */
 @ConfigurationProperties("spring.data.redis")
