@@ -15,15 +15,24 @@
 -- {3, error} a Redis command of this record failed (OOM, READONLY, WRONGTYPE, ...), as its own call would have.
 local publish = ARGV[1]
 local channels = tonumber(ARGV[2])
--- per channel, {meta last, meta part} as the records before in this call left them (false: absent)
+local firstRecord = 3 + 4 * channels
+-- per channel, {meta last, meta part, written} as the records before in this call left it (false: absent);
+-- written: records were applied whose meta and expiry are still to be written
 local known = {}
+-- per channel, the argument index of its last record in this call, where its meta and expiry are written: once for
+-- all of its records, the same values as after each (nobody sees a call half-done, and expiries count from the
+-- call's start in either case)
+local lastRecord = {}
+for i = firstRecord, #ARGV, 5 do
+  lastRecord[tonumber(ARGV[i])] = i
+end
 
 local function apply(c, offsetArg, partition, envelope, ifNew)
-  local log, meta = KEYS[2 * c - 1], KEYS[2 * c]
+  local log = KEYS[2 * c - 1]
   local state = known[c]
   if not state then
-    local fields = redis.call('HMGET', meta, 'last', 'part')
-    state = {fields[1], fields[2]}
+    local fields = redis.call('HMGET', KEYS[2 * c], 'last', 'part')
+    state = {fields[1], fields[2], false}
     known[c] = state
   end
   local last, part = state[1], state[2]
@@ -48,23 +57,39 @@ local function apply(c, offsetArg, partition, envelope, ifNew)
   local prev = last or ifNew
   local at = 3 + 4 * (c - 1)
   redis.call('XADD', log, 'MAXLEN', '~', ARGV[at + 1], id, 'n', envelope, 'p', prev)
-  redis.call('HSET', meta, 'last', id, 'part', partition)
-  state[1], state[2] = id, partition
-  redis.call('EXPIRE', log, ARGV[at + 2])
-  redis.call('EXPIRE', meta, ARGV[at + 3])
+  state[1], state[2], state[3] = id, partition, true
   redis.call(publish, ARGV[at], '{"id":"' .. id .. '","prev":"' .. prev .. '","n":' .. envelope .. '}')
   return {1, prev}
 end
 
+-- Writes what the channel's applied records left as its meta, and refreshes its expiry. Not caught: it writes only a
+-- key HMGET just read as a hash (or absent), after this call's first write (Redis refuses a script's writes for
+-- memory only before its first), so it cannot fail; if it ever did, no record of the call would be confirmed.
+local function settle(c)
+  local state = known[c]
+  if state and state[3] then
+    local at = 3 + 4 * (c - 1)
+    redis.call('HSET', KEYS[2 * c], 'last', state[1], 'part', state[2])
+    redis.call('EXPIRE', KEYS[2 * c - 1], ARGV[at + 2])
+    redis.call('EXPIRE', KEYS[2 * c], ARGV[at + 3])
+    state[3] = false
+  end
+end
+
 local replies = {}
 local n = 0
-for i = 3 + 4 * channels, #ARGV, 5 do
+for i = firstRecord, #ARGV, 5 do
   local c = tonumber(ARGV[i])
   local ok, reply = pcall(apply, c, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
   if not ok then
+    reply = {3, type(reply) == 'table' and reply.err or tostring(reply)}
+  end
+  if not ok or lastRecord[c] == i then
+    settle(c)
+  end
+  if not ok then
     -- what the channel holds is read again by its next record, as its own call would
     known[c] = nil
-    reply = {3, type(reply) == 'table' and reply.err or tostring(reply)}
   end
   n = n + 1
   replies[n] = reply
