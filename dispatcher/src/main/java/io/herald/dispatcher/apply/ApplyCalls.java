@@ -1,5 +1,6 @@
 package io.herald.dispatcher.apply;
 
+import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.dispatcher.apply.Replies.Reply;
 import io.herald.engine.apply.ApplyCommand;
@@ -18,13 +19,14 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * A batch's records as apply script calls of up to {@link #RECORDS_PER_CALL} records each, queued on one connection,
- * and their replies turned into per-record results.
+ * A batch's records as apply script calls of up to {@link #RECORDS_PER_CALL} records each, a channel's records
+ * together, queued on one connection, and their replies turned into per-record results.
  *
- * <p>Most of what one record costs Redis is the call around it (EVALSHA's parsing, the script's set-up, its reply),
- * not the record's five writes: 100 records in one call apply about three times as fast as 100 calls. A call is
- * atomic, so it also holds Redis for its whole length; {@link #RECORDS_PER_CALL} keeps that to about a millisecond, a
- * wait a reader (an edge reading a log back) hardly notices.
+ * <p>A record costs Redis six commands: read the channel's meta, XADD, PUBLISH, write the meta, refresh two expiries.
+ * Within one call a channel's records share the read, the write and the refreshes, so a channel's second and later
+ * records in a call cost two commands instead of six, and the call itself (EVALSHA's parsing, the script's set-up) is
+ * paid once for many records. A call is atomic, so it holds Redis for its whole length; {@link #RECORDS_PER_CALL}
+ * keeps that to about a millisecond, a wait a reader (an edge reading a log back) hardly notices.
  *
  * <p>Within a call the script applies each record as a call of its own would, in order, and answers per record,
  * failures included; a call that fails as a whole (NOSCRIPT, a lost connection) fails each of its records. So every
@@ -44,14 +46,16 @@ final class ApplyCalls {
     }
 
     /**
-     * Queues the commands at {@code indexes} (in Kafka order) without flushing. On one Redis server consecutive records
-     * share a call, so the calls run in Kafka order; on a Redis Cluster ({@code bySlot}) a call holds records of one
-     * slot, in Kafka order (a channel lives in one slot, so its records keep their order).
+     * Queues the commands at {@code indexes} (in Kafka order) without flushing, a channel's records next to each other
+     * in Kafka order, the channels in the order of their first record: a channel's records in one call share its meta
+     * read and write and its expiry refresh. Records of different channels may thus be applied, and published, in
+     * another order than Kafka's, which no reader can tell (each channel has its own log, meta and pub/sub channel).
+     * On a Redis Cluster ({@code bySlot}) a call holds records of one slot only.
      */
     static List<Sent> queue(RedisAsyncCommands<String, String> redis, ApplyScript script, List<ApplyCommand> commands,
             List<Integer> indexes, boolean bySlot, IntFunction<Position> ifNew) {
         List<Sent> sent = new ArrayList<>();
-        for (List<Integer> group : bySlot ? bySlot(commands, indexes).values() : List.of(indexes)) {
+        for (List<Integer> group : grouped(commands, indexes, bySlot)) {
             for (int from = 0; from < group.size(); from += RECORDS_PER_CALL) {
                 List<Integer> part = group.subList(from, Math.min(group.size(), from + RECORDS_PER_CALL));
                 ApplyScript.Call call = script.call();
@@ -65,12 +69,16 @@ final class ApplyCalls {
         return sent;
     }
 
-    private static Map<Integer, List<Integer>> bySlot(List<ApplyCommand> commands, List<Integer> indexes) {
-        Map<Integer, List<Integer>> slots = new LinkedHashMap<>();
+    /** The indexes by channel, and by slot when {@code bySlot}: each list may go into calls of its own. */
+    private static List<List<Integer>> grouped(List<ApplyCommand> commands, List<Integer> indexes, boolean bySlot) {
+        Map<ChannelName, List<Integer>> channels = new LinkedHashMap<>();
         for (int i : indexes) {
-            slots.computeIfAbsent(SlotHash.getSlot(RedisKeys.log(commands.get(i).channel())), s -> new ArrayList<>()).add(i);
+            channels.computeIfAbsent(commands.get(i).channel(), c -> new ArrayList<>()).add(i);
         }
-        return slots;
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        channels.forEach((channel, records) -> groups
+                .computeIfAbsent(bySlot ? SlotHash.getSlot(RedisKeys.log(channel)) : 0, s -> new ArrayList<>()).addAll(records));
+        return List.copyOf(groups.values());
     }
 
     /**

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a batch to Redis: the batch's records as EVALSHA calls of up to 100 consecutive records each
- * ({@link ApplyCalls}), sent back to back on one connection and flushed in one write, then all replies awaited. Never throws for Redis trouble: the {@link BatchOutcome} says which
+ * Applies a batch to Redis: the batch's records as EVALSHA calls of up to 100 records each, a channel's records
+ * together ({@link ApplyCalls}), sent back to back on one connection and flushed in one write, then all replies
+ * awaited. Never throws for Redis trouble: the {@link BatchOutcome} says which
  * commands got no answer, and the caller retries the whole batch (the script is idempotent per position).
  *
  * <p>Each send starts with SCRIPT LOAD on the same connection. It costs one cheap command per batch and means
