@@ -120,8 +120,12 @@ public final class ApplyScenario {
             result.put("applied", applied.get()).put("notApplied", other.get()).put("failedBatches", failedBatches.get())
                     .put("seconds", elapsed).put("appliesPerSec", Math.round(applied.get() / elapsed));
             if (redisBefore != null && redisAfter != null) {
-                result.put("redisCpuPct", Math.round((redisAfter.cpuTicks() - redisBefore.cpuTicks()) * 100.0
-                        / ProcStats.TICKS_PER_SECOND / elapsed));
+                double redisCpuSeconds = (redisAfter.cpuTicks() - redisBefore.cpuTicks()) / (double) ProcStats.TICKS_PER_SECOND;
+                result.put("redisCpuPct", Math.round(redisCpuSeconds * 100 / elapsed));
+                // what Redis spends per record, whoever else wants the CPU: the rate one Redis core could sustain
+                if (applied.get() > 0) {
+                    result.put("redisCpuUsPerApply", Math.round(redisCpuSeconds * 1e7 / applied.get()) / 10.0);
+                }
             }
         } finally {
             client.shutdown(0, 2, TimeUnit.SECONDS);
