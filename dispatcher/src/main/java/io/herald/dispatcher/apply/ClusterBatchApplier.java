@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies a batch to a Redis Cluster: the records are grouped by the primary that serves their channel's slot (a
  * channel's keys and its pub/sub channel share one hash tag), each primary's share is pipelined on a connection of
- * its own as EVALSHA calls of one slot's records each (up to 100, a channel's together, {@link ApplyCalls}), and all of them are flushed before any reply is awaited. The script
- * publishes with SPUBLISH, which reaches the subscribers of the slot's shard.
+ * its own as EVALSHA calls of one slot's records each (up to 100, a channel's together, {@link ApplyCalls}), and all
+ * of them are flushed before any reply is awaited. The script publishes with SPUBLISH, which reaches the subscribers
+ * of the slot's shard.
  *
  * <p>Each primary's pipeline starts with SCRIPT LOAD, as on a single primary ({@link BatchApplier} says why), so a
  * freshly promoted or restarted node has the script before the first EVALSHA; a NOSCRIPT can then only come from a
