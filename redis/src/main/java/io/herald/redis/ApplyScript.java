@@ -2,17 +2,24 @@ package io.herald.redis;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The one Lua script that applies a Kafka record to Redis (duplicate check, XADD with the explicit ID and
- * {@code prev}, meta update, expiry refresh, PUBLISH), called by SHA. The script is idempotent per
- * position, so a caller may resend a whole batch after any failure, including NOSCRIPT after a Redis
+ * The one Lua script that applies Kafka records to Redis (per record: duplicate check, XADD with the explicit ID and
+ * {@code prev}, meta update, expiry refresh, PUBLISH), called by SHA. One call takes any number of records, of any
+ * channels whose keys it may touch together (on a Redis Cluster: one slot), and applies each as a call of its own
+ * would, in the order given, with a result per record. A channel's records in one call share its meta read, its meta
+ * write and its expiry refresh: its second and later records cost Redis less than half of a first. The script is
+ * idempotent per position, so a caller may resend a whole batch after any failure, including NOSCRIPT after a Redis
  * restart, without writing anything twice.
  */
 public final class ApplyScript {
@@ -20,6 +27,10 @@ public final class ApplyScript {
     private static final LuaScript SCRIPT = LuaScript.fromResource(ApplyScript.class, "apply.lua");
     public static final String SOURCE = SCRIPT.source();
     public static final String SHA = SCRIPT.sha();
+
+    private static final long APPLIED = 1;
+    private static final long DUPLICATE = 0;
+    private static final long MISMATCH = 2;
 
     private final boolean sharded;
 
@@ -33,39 +44,53 @@ public final class ApplyScript {
         return redis.scriptLoad(SOURCE);
     }
 
+    /** Starts a call of several records; {@link Call#send} sends it. */
+    public Call call() {
+        return new Call(sharded ? "SPUBLISH" : "PUBLISH");
+    }
+
     /**
-     * Sends one EVALSHA without waiting (Lettuce pipelines commands issued back to back on a connection).
-     * A {@link RedisNoScriptException} in the result means the caller must {@link #load} and resend.
+     * Sends a one-record call without waiting (Lettuce pipelines commands issued back to back on a connection); its
+     * reply is read with {@link #result}. A {@link RedisNoScriptException} means the caller must {@link #load} and resend.
      */
     public RedisFuture<List<Object>> apply(RedisAsyncCommands<String, String> redis, ChannelName channel,
             long offset, int partition, String envelopeJson, Retention retention) {
         return apply(redis, channel, offset, partition, envelopeJson, retention, Position.NONE);
     }
 
-    /**
-     * @param ifNew the {@code prev} written for a channel the dataset has no trace of: {@link Position#NONE} when
-     *              the dataset holds the partition from its start, else the position before the offset from which
-     *              it does (the channel's earlier records, if any, are at or below it)
-     */
+    /** @param ifNew see {@link Call#add} */
     public RedisFuture<List<Object>> apply(RedisAsyncCommands<String, String> redis, ChannelName channel,
             long offset, int partition, String envelopeJson, Retention retention, Position ifNew) {
-        String[] keys = {RedisKeys.log(channel), RedisKeys.meta(channel)};
-        return redis.evalsha(SHA, ScriptOutputType.MULTI, keys,
-                Long.toString(offset), envelopeJson, Integer.toString(partition),
-                Integer.toString(retention.maxLen()), Long.toString(retention.ttl().toSeconds()),
-                RedisKeys.pubsub(channel), sharded ? "SPUBLISH" : "PUBLISH",
-                Long.toString(Math.max(retention.ttl().toSeconds(), retention.metaTtl().toSeconds())),
-                ifNew.toString());
+        Call call = call();
+        call.add(channel, offset, partition, envelopeJson, retention, ifNew);
+        return call.send(redis);
     }
 
-    /** Interprets the script's reply. */
+    /** Interprets the reply of a one-record call; throws what a failed record's call would have failed with. */
     public static ApplyResult result(List<Object> reply) {
-        long status = (Long) reply.get(0);
+        if (reply.size() != 1) {
+            throw new IllegalArgumentException("not the reply of a one-record call: " + reply);
+        }
+        return recordResult(reply.get(0));
+    }
+
+    /**
+     * Interprets one record's element of a call's reply (the reply has one element per record, in the order they were
+     * added). A record whose Redis commands failed (OOM, READONLY, ...) throws a {@link RedisCommandExecutionException}
+     * with Redis's message, as its own call would have failed.
+     */
+    public static ApplyResult recordResult(Object element) {
+        if (!(element instanceof List<?> reply) || reply.size() < 2 || !(reply.get(0) instanceof Long status)) {
+            throw new IllegalArgumentException("not a record's reply from the apply script: " + element);
+        }
+        if (status != APPLIED && status != DUPLICATE && status != MISMATCH) {
+            throw new RedisCommandExecutionException(String.valueOf(reply.get(1)));
+        }
         Position position = Position.parse((String) reply.get(1));
-        if (status == 1) {
+        if (status == APPLIED) {
             return new ApplyResult(ApplyResult.Outcome.APPLIED, position, -1);
         }
-        if (status == 0) {
+        if (status == DUPLICATE) {
             return new ApplyResult(ApplyResult.Outcome.DUPLICATE, position, -1);
         }
         return new ApplyResult(ApplyResult.Outcome.PARTITION_MISMATCH, position, Integer.parseInt((String) reply.get(2)));
@@ -80,5 +105,65 @@ public final class ApplyScript {
             cause = cause.getCause();
         }
         return false;
+    }
+
+    /**
+     * The records of one EVALSHA, in the order they are applied. Every channel's log and meta are declared in KEYS;
+     * on a Redis Cluster the caller adds only channels of one slot.
+     */
+    public static final class Call {
+
+        private final String publish;
+        private final Map<ChannelName, Integer> channelNumbers = new HashMap<>();
+        private final List<String> keys = new ArrayList<>();
+        private final List<String> channelArgs = new ArrayList<>();
+        private final List<String> recordArgs = new ArrayList<>();
+
+        private Call(String publish) {
+            this.publish = publish;
+        }
+
+        /**
+         * Adds a record, applied after those added before it.
+         *
+         * @param retention the channel's retention; a channel's first record in the call sets it for the call (it is
+         *                  the channel's namespace's, the same for every record of the channel)
+         * @param ifNew     the {@code prev} written for a channel the dataset has no trace of: {@link Position#NONE}
+         *                  when the dataset holds the partition from its start, else the position before the offset
+         *                  from which it does (the channel's earlier records, if any, are at or below it)
+         */
+        public void add(ChannelName channel, long offset, int partition, String envelopeJson, Retention retention,
+                Position ifNew) {
+            Integer number = channelNumbers.get(channel);
+            if (number == null) {
+                number = channelNumbers.size() + 1;
+                channelNumbers.put(channel, number);
+                keys.add(RedisKeys.log(channel));
+                keys.add(RedisKeys.meta(channel));
+                long ttl = retention.ttl().toSeconds();
+                channelArgs.add(RedisKeys.pubsub(channel));
+                channelArgs.add(Integer.toString(retention.maxLen()));
+                channelArgs.add(Long.toString(ttl));
+                channelArgs.add(Long.toString(Math.max(ttl, retention.metaTtl().toSeconds())));
+            }
+            recordArgs.add(number.toString());
+            recordArgs.add(Long.toString(offset));
+            recordArgs.add(Integer.toString(partition));
+            recordArgs.add(envelopeJson);
+            recordArgs.add(ifNew.toString());
+        }
+
+        /**
+         * Sends the call without waiting. Its reply has one element per record, read with {@link #recordResult}; a
+         * failure of the whole call (NOSCRIPT, a lost connection, ...) is every record's.
+         */
+        public RedisFuture<List<Object>> send(RedisAsyncCommands<String, String> redis) {
+            List<String> args = new ArrayList<>(2 + channelArgs.size() + recordArgs.size());
+            args.add(publish);
+            args.add(Integer.toString(channelNumbers.size()));
+            args.addAll(channelArgs);
+            args.addAll(recordArgs);
+            return redis.evalsha(SHA, ScriptOutputType.MULTI, keys.toArray(String[]::new), args.toArray(String[]::new));
+        }
     }
 }

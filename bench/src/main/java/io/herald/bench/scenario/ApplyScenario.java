@@ -120,18 +120,30 @@ public final class ApplyScenario {
             result.put("applied", applied.get()).put("notApplied", other.get()).put("failedBatches", failedBatches.get())
                     .put("seconds", elapsed).put("appliesPerSec", Math.round(applied.get() / elapsed));
             if (redisBefore != null && redisAfter != null) {
-                result.put("redisCpuPct", Math.round((redisAfter.cpuTicks() - redisBefore.cpuTicks()) * 100.0
-                        / ProcStats.TICKS_PER_SECOND / elapsed));
+                double redisCpuSeconds = (redisAfter.cpuTicks() - redisBefore.cpuTicks()) / (double) ProcStats.TICKS_PER_SECOND;
+                result.put("redisCpuPct", Math.round(redisCpuSeconds * 100 / elapsed));
+                // what Redis spends per record, whoever else wants the CPU: the rate one Redis core could sustain
+                if (applied.get() > 0) {
+                    result.put("redisCpuUsPerApply", Math.round(redisCpuSeconds * 1e7 / applied.get()) / 10.0);
+                }
             }
         } finally {
             client.shutdown(0, 2, TimeUnit.SECONDS);
         }
         if (redisBenchmark) {
             URI uri = URI.create(url);
-            double rps = redisBenchmark(uri.getPort(), options.integer("rb-requests", 500_000),
-                    options.integer("rb-clients", 50), options.integer("rb-pipeline", 16), options.integer("body-bytes", 64));
+            int requests = options.integer("rb-requests", 500_000);
+            int clients = options.integer("rb-clients", 50);
+            int bodyBytes = options.integer("body-bytes", 64);
+            double rps = redisBenchmark(uri.getPort(), requests, clients, options.integer("rb-pipeline", 16), bodyBytes, 1);
             result.put("redisBenchmarkPerSec", Math.round(rps))
                     .put("ratioToRedisBenchmark", ((Long) result.get("appliesPerSec")) / rps);
+            // the same script with as many records per call as the dispatcher sends: what Redis itself can reach
+            int records = options.integer("rb-records", 100);
+            if (records > 1) {
+                double calls = redisBenchmark(uri.getPort(), Math.max(1, requests / records), clients, 1, bodyBytes, records);
+                result.put("rbRecordsPerCall", records).put("redisBenchmarkBatchedPerSec", Math.round(calls * records));
+            }
         }
         Path out = Path.of(options.string("out", "bench/target/results"));
         options.checkAllUsed();
@@ -141,17 +153,31 @@ public final class ApplyScenario {
         return result;
     }
 
-    /** Requests per second redis-benchmark reaches calling the apply script by EVALSHA. */
-    static double redisBenchmark(int port, int requests, int clients, int pipeline, int bodyBytes)
+    /**
+     * Calls per second redis-benchmark reaches calling the apply script by EVALSHA with {@code records} records per
+     * call, each of its own channel.
+     */
+    static double redisBenchmark(int port, int requests, int clients, int pipeline, int bodyBytes, int records)
             throws IOException, InterruptedException {
         String envelope = new BenchEnvelopes("rb", bodyBytes).json("user:rb", 0, 0);
-        // redis-benchmark replaces __rand_int__ in every argument: one channel per request, named as RedisKeys names them
+        // redis-benchmark replaces every __rand_int__ with a random number of its own: a random channel per record (its
+        // log, meta and pub/sub names each random, which the script does not mind) and a random offset
         ChannelName channel = ChannelName.parse("user:__rand_int__");
-        List<String> command = List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
+        List<String> keys = new ArrayList<>();
+        List<String> channelArgs = new ArrayList<>();
+        List<String> recordArgs = new ArrayList<>();
+        for (int c = 1; c <= records; c++) {
+            keys.addAll(List.of(RedisKeys.log(channel), RedisKeys.meta(channel)));
+            channelArgs.addAll(List.of(RedisKeys.pubsub(channel), "1000", "86400", "604800"));
+            recordArgs.addAll(List.of(Integer.toString(c), "__rand_int__", "0", envelope, "0-0"));
+        }
+        List<String> command = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(port),
                 "-n", Integer.toString(requests), "-c", Integer.toString(clients), "-P", Integer.toString(pipeline),
-                "-r", "1000000000", "--csv",
-                "EVALSHA", ApplyScript.SHA, "2", RedisKeys.log(channel), RedisKeys.meta(channel),
-                "__rand_int__", envelope, "0", "1000", "86400", RedisKeys.pubsub(channel), "PUBLISH", "604800");
+                "-r", "1000000000", "--csv", "EVALSHA", ApplyScript.SHA, Integer.toString(keys.size())));
+        command.addAll(keys);
+        command.addAll(List.of("PUBLISH", Integer.toString(records)));
+        command.addAll(channelArgs);
+        command.addAll(recordArgs);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {

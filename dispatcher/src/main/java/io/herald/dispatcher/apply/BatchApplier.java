@@ -8,12 +8,10 @@ import io.herald.dispatcher.dataset.DatasetChangedException;
 import io.herald.dispatcher.dataset.DatasetGuard;
 import io.herald.dispatcher.dataset.DatasetIdentity;
 import io.herald.dispatcher.redis.RedisConnections;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.herald.dispatcher.apply.Replies.Reply;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +21,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a batch to Redis: every EVALSHA of the batch sent back to back on one connection and flushed in
- * one write, then all replies awaited. Never throws for Redis trouble: the {@link BatchOutcome} says which
+ * Applies a batch to Redis: the batch's records as EVALSHA calls of up to 100 records each, a channel's records
+ * together ({@link ApplyCalls}), sent back to back on one connection and flushed in one write, then all replies
+ * awaited. Never throws for Redis trouble: the {@link BatchOutcome} says which
  * commands got no answer, and the caller retries the whole batch (the script is idempotent per position).
  *
  * <p>Each send starts with SCRIPT LOAD on the same connection. It costs one cheap command per batch and means
@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * that interleaving skipped.
  *
  * <p>Why not load once per connection, and again after NOSCRIPT: it saves next to nothing and weakens the above.
- * A SCRIPT LOAD of a cached script costs Redis a SHA1 of the 1.6 KB source and a lookup, pipelined with the
- * batch (no extra round trip): redis-benchmark runs it at about 5 times the rate of the apply script, so it is a
- * fifth of one EVALSHA per batch, 0.04% of a 500-record batch. Without it, the script cache can empty without
+ * A SCRIPT LOAD of a cached script costs Redis a SHA1 of the 3 KB source and a lookup, pipelined with the
+ * batch (no extra round trip): about a fifth of a one-record call of the apply script, well under 1% of a
+ * 500-record batch. Without it, the script cache can empty without
  * the connection noticing (SCRIPT FLUSH, a failover behind a proxy; a restart too, unless reconnects were
  * tracked), and then the first batch of every listener thread and dispatcher instance fails whole with NOSCRIPT
  * and is sent again, and one that fails while another's reload lands is cut in two: records skipped for good.
@@ -156,15 +156,15 @@ public final class BatchApplier {
                 return outcome(commands, results, appliedPrev, new DatasetChangedException(expected.identity(), seen.value()));
             }
             Map<String, String> checkpoints = dataset.takeCheckpointFields(seen.value());
-            Failure failure = send(connection, commands, expected, checkpoints, results, appliedPrev);
-            if (failure != null && failure.onlyNoScript()) {
+            SendErrors errors = send(connection, commands, expected, checkpoints, results, appliedPrev);
+            if (errors.onlyNoScript()) {
                 log.info("redis lost the apply script during a batch (SCRIPT FLUSH?), resending the batch records={}", n);
-                failure = send(connection, commands, expected, checkpoints, results, appliedPrev);
+                errors = send(connection, commands, expected, checkpoints, results, appliedPrev);
             }
-            if (failure == null) {
+            if (!errors.any()) {
                 dataset.acknowledged(seen.value(), highestOffsets(commands));
             }
-            return outcome(commands, results, appliedPrev, failure == null ? null : failure.first());
+            return outcome(commands, results, appliedPrev, errors.first());
         } finally {
             connections.release(connection);
         }
@@ -192,23 +192,17 @@ public final class BatchApplier {
         return new BatchOutcome(Arrays.asList(results), ApplyGaps.find(commands, appliedPrev), failure);
     }
 
-    /** The first error of a send and whether every error was NOSCRIPT. */
-    private record Failure(Throwable first, boolean onlyNoScript) {
-    }
-
     /**
-     * One pipelined send. Fills in a result for every command that got one (an APPLIED result from an earlier
-     * send is kept: a resend of it only says "duplicate") and the applied {@code prev} evidence.
+     * One pipelined send: SCRIPT LOAD, the batch as {@link ApplyCalls}, the checkpoints. Fills in a result for every
+     * command that got one (an APPLIED result from an earlier send is kept: a resend of it only says "duplicate") and
+     * the applied {@code prev} evidence.
      */
-    private Failure send(StatefulRedisConnection<String, String> connection, List<ApplyCommand> commands,
+    private SendErrors send(StatefulRedisConnection<String, String> connection, List<ApplyCommand> commands,
             DatasetGuard.Verified target, Map<String, String> checkpoints, ApplyResult[] results, long[] appliedPrev) {
         RedisAsyncCommands<String, String> redis = connection.async();
         CompletableFuture<String> load = ApplyScript.load(redis).toCompletableFuture();
-        List<RedisFuture<List<Object>>> replies = new ArrayList<>(commands.size());
-        for (ApplyCommand c : commands) {
-            replies.add(script.apply(redis, c.channel(), c.offset(), c.partition(), c.envelopeJson(), c.retention(),
-                    target.ifNew(c.partition())));
-        }
+        List<ApplyCalls.Sent> calls = ApplyCalls.queue(redis, script, commands,
+                IntStream.range(0, commands.size()).boxed().toList(), false, target::ifNew);
         // earlier batches' checkpoints, on the dataset they were acknowledged on; a failure here costs nothing but
         // a longer repair later, so its reply is not awaited
         if (!checkpoints.isEmpty()) {
@@ -218,25 +212,9 @@ public final class BatchApplier {
 
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable loadError = await(load, deadline).error();
-        Throwable first = null;
-        boolean onlyNoScript = true;
-        for (int i = 0; i < replies.size(); i++) {
-            Reply<List<Object>> reply = await(replies.get(i), deadline);
-            Throwable error = reply.error();
-            if (error == null) {
-                try {
-                    Replies.record(ApplyScript.result(reply.value()), i, results, appliedPrev);
-                    continue;
-                } catch (RuntimeException e) {
-                    error = new IllegalStateException("unexpected reply from the apply script: " + reply.value(), e);
-                }
-            }
-            if (first == null) {
-                first = loadError != null ? loadError : error;
-            }
-            onlyNoScript &= ApplyScript.isNoScript(error);
-        }
-        return first == null ? null : new Failure(first, onlyNoScript);
+        SendErrors errors = new SendErrors();
+        ApplyCalls.await(calls, deadline, timeout, loadError, results, appliedPrev, errors);
+        return errors;
     }
 
     private <T> Reply<T> await(Future<T> future, long deadline) {

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a batch to a Redis Cluster: the records are grouped by the primary that serves their channel's slot (a
- * channel's keys and its pub/sub channel share one hash tag, so each EVALSHA is single-slot), each primary's share
- * is pipelined on a connection of its own, and all of them are flushed before any reply is awaited. The script
- * publishes with SPUBLISH, which reaches the subscribers of the slot's shard.
+ * channel's keys and its pub/sub channel share one hash tag), each primary's share is pipelined on a connection of
+ * its own as EVALSHA calls of one slot's records each (up to 100, a channel's together, {@link ApplyCalls}), and all
+ * of them are flushed before any reply is awaited. The script publishes with SPUBLISH, which reaches the subscribers
+ * of the slot's shard.
  *
  * <p>Each primary's pipeline starts with SCRIPT LOAD, as on a single primary ({@link BatchApplier} says why), so a
  * freshly promoted or restarted node has the script before the first EVALSHA; a NOSCRIPT can then only come from a
@@ -84,15 +85,15 @@ public final class ClusterBatchApplier implements Applier {
             refresh();
             return outcome(commands, results, appliedPrev, e);
         }
-        Failure failure = send(shares, commands, results, appliedPrev);
-        if (failure != null && failure.onlyNoScript()) {
+        SendErrors errors = send(shares, commands, results, appliedPrev);
+        if (errors.onlyNoScript()) {
             log.info("a redis cluster node lost the apply script during a batch (SCRIPT FLUSH?), resending the batch records={}", n);
-            failure = send(shares, commands, results, appliedPrev);
+            errors = send(shares, commands, results, appliedPrev);
         }
-        if (failure != null) {
+        if (errors.any()) {
             refresh();
         }
-        return outcome(commands, results, appliedPrev, failure == null ? null : failure.first());
+        return outcome(commands, results, appliedPrev, errors.first());
     }
 
     /** One primary's part of a batch: the indexes of its commands, in Kafka order. */
@@ -118,13 +119,9 @@ public final class ClusterBatchApplier implements Applier {
         }
     }
 
-    /** The first error of a send and whether every error was NOSCRIPT. */
-    private record Failure(Throwable first, boolean onlyNoScript) {
-    }
-
     /** A share queued on a borrowed connection, with its replies to come. */
     private record Sent(Share share, RedisConnections pool, StatefulRedisConnection<String, String> connection,
-            CompletableFuture<String> load, List<RedisFuture<List<Object>>> replies, RedisFuture<Long> confirmed,
+            CompletableFuture<String> load, List<ApplyCalls.Sent> calls, RedisFuture<Long> confirmed,
             int replicas) {
     }
 
@@ -138,11 +135,10 @@ public final class ClusterBatchApplier implements Applier {
         return waitReplicas == 0 ? 0 : Math.max(waitReplicas, nodes.liveReplicasOf(primary));
     }
 
-    private Failure send(Map<String, Share> shares, List<ApplyCommand> commands, ApplyResult[] results,
+    private SendErrors send(Map<String, Share> shares, List<ApplyCommand> commands, ApplyResult[] results,
             long[] appliedPrev) {
         List<Sent> sent = new ArrayList<>(shares.size());
-        Throwable first = null;
-        boolean onlyNoScript = true;
+        SendErrors errors = new SendErrors();
         try {
             for (Share share : shares.values()) {
                 RedisConnections pool = nodes.connections(share.node());
@@ -151,18 +147,14 @@ public final class ClusterBatchApplier implements Applier {
                     connection = pool.borrow();
                 } catch (RuntimeException e) {
                     // this primary's records get no result; the other primaries' are still sent
-                    first = first == null ? e : first;
-                    onlyNoScript = false;
+                    errors.add(e);
                     continue;
                 }
                 RedisAsyncCommands<String, String> redis = connection.async();
                 CompletableFuture<String> load = ApplyScript.load(redis).toCompletableFuture();
-                List<RedisFuture<List<Object>>> replies = new ArrayList<>(share.indexes().size());
-                for (int i : share.indexes()) {
-                    ApplyCommand c = commands.get(i);
-                    replies.add(script.apply(redis, c.channel(), c.offset(), c.partition(), c.envelopeJson(), c.retention(),
-                            Position.NONE));
-                }
+                // a call may only touch keys of one slot
+                List<ApplyCalls.Sent> calls = ApplyCalls.queue(redis, script, commands, share.indexes(), true,
+                        partition -> Position.NONE);
                 RedisFuture<Long> confirmed = null;
                 int replicas = replicasToConfirm(share.node());
                 if (replicas > 0) {
@@ -173,45 +165,28 @@ public final class ClusterBatchApplier implements Applier {
                     redis.set(waitMarker(commands.get(share.indexes().get(0))), "", SetArgs.Builder.px(WAIT_MARKER_TTL));
                     confirmed = redis.waitForReplication(replicas, waitTimeout.toMillis());
                 }
-                sent.add(new Sent(share, pool, connection, load, replies, confirmed, replicas));
+                sent.add(new Sent(share, pool, connection, load, calls, confirmed, replicas));
             }
             sent.forEach(s -> s.connection().flushCommands());
 
             long deadline = System.nanoTime() + timeout.plus(waitTimeout).toNanos();
             for (Sent s : sent) {
                 Throwable loadError = Replies.await(s.load(), deadline, timeout).error();
-                for (int k = 0; k < s.replies().size(); k++) {
-                    int i = s.share().indexes().get(k);
-                    Reply<List<Object>> reply = Replies.await(s.replies().get(k), deadline, timeout);
-                    Throwable error = reply.error();
-                    if (error == null) {
-                        try {
-                            Replies.record(ApplyScript.result(reply.value()), i, results, appliedPrev);
-                            continue;
-                        } catch (RuntimeException e) {
-                            error = new IllegalStateException("unexpected reply from the apply script: " + reply.value(), e);
-                        }
-                    }
-                    if (first == null) {
-                        first = loadError != null ? loadError : error;
-                    }
-                    onlyNoScript &= ApplyScript.isNoScript(error);
-                }
+                ApplyCalls.await(s.calls(), deadline, timeout, loadError, results, appliedPrev, errors);
                 if (s.confirmed() != null) {
                     Reply<Long> replicas = Replies.await(s.confirmed(), deadline, timeout);
                     Throwable error = replicas.error() != null ? replicas.error()
                             : replicas.value() < s.replicas() ? new UnconfirmedWriteException(ClusterNodes.address(s.share().node()),
                                     replicas.value(), s.replicas(), waitTimeout.toMillis()) : null;
                     if (error != null) {
-                        first = first == null ? error : first;
-                        onlyNoScript = false;
+                        errors.add(error);
                     }
                 }
             }
         } finally {
             sent.forEach(s -> s.pool().release(s.connection()));
         }
-        return first == null ? null : new Failure(first, onlyNoScript);
+        return errors;
     }
 
     /** A key in the slot of the command's channel (its hash tag), so it lives on the primary the share went to. */

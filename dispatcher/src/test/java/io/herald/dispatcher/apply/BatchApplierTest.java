@@ -28,6 +28,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -219,5 +220,65 @@ class BatchApplierTest {
         for (List<ApplyCommand> batch : sent) {
             assertThat(outcomes(applier.apply(batch))).containsOnly(Outcome.DUPLICATE);
         }
+    }
+
+    private long evalshaCalls() {
+        String stats = inspector.sync().info("commandstats");
+        return stats.lines().filter(l -> l.startsWith("cmdstat_evalsha:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*$", "$1"))).orElse(0L);
+    }
+
+    /** What a channel holds, and what the apply answered, with the channel's name left out. */
+    private String applied(String prefix, List<ApplyCommand> batch, List<ApplyResult> results) {
+        StringBuilder state = new StringBuilder();
+        for (int i = 0; i < batch.size(); i++) {
+            state.append(batch.get(i).channel().value().substring(prefix.length())).append(' ').append(results.get(i)).append('\n');
+        }
+        batch.stream().map(c -> c.channel().value()).distinct().sorted().forEach(channel -> state.append(channel.substring(prefix.length()))
+                .append(log(channel).stream().map(m -> m.getId() + "<-" + m.getBody().get(RedisKeys.FIELD_PREV)).toList())
+                .append(inspector.sync().hgetall(RedisKeys.meta(ChannelName.parse(channel)))).append('\n'));
+        return state.toString();
+    }
+
+    private static List<ApplyCommand> interleaved(String prefix) {
+        List<ApplyCommand> batch = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 250; i++) {
+            // mostly growing offsets; every fifth record goes back (a redelivery: a duplicate)
+            long offset = i % 5 == 4 ? 10 + random.nextInt(i + 1) : 10 + i;
+            batch.add(command(prefix + random.nextInt(7), offset));
+        }
+        return batch;
+    }
+
+    @Test
+    void aBatchOfSeveralCallsAppliesWhatOneCallPerRecordApplies() {
+        List<ApplyCommand> batched = interleaved("user:calls-a-");
+        List<ApplyCommand> single = interleaved("user:calls-b-");
+
+        long before = evalshaCalls();
+        BatchOutcome outcome = applier.apply(batched);
+        long calls = evalshaCalls() - before;
+        List<ApplyResult> one = single.stream().map(c -> applier.apply(List.of(c)).results().get(0)).toList();
+
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(calls).as("EVALSHA calls for 250 records").isEqualTo(3);
+        assertThat(outcomes(outcome)).contains(Outcome.APPLIED, Outcome.DUPLICATE);
+        assertThat(applied("user:calls-a-", batched, outcome.results())).isEqualTo(applied("user:calls-b-", single, one));
+    }
+
+    @Test
+    void aRecordWhoseWritesFailFailsAloneAndTheOthersInItsCallKeepTheirResults() {
+        inspector.sync().set(RedisKeys.log(ChannelName.parse("user:wrongtype")), "not a stream");
+
+        BatchOutcome outcome = applier.apply(List.of(command("user:beside", 10), command("user:wrongtype", 11),
+                command("user:beside", 12)));
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.failure()).hasMessageContaining("WRONGTYPE");
+        assertThat(outcome.results().get(1)).isNull();
+        assertThat(outcome.results().get(2)).isEqualTo(new ApplyResult(Outcome.APPLIED, Position.ofOffset(10), -1));
+        assertThat(outcome.skipped().isEmpty()).isTrue();
+        assertThat(log("user:beside")).extracting(StreamMessage::getId).containsExactly("10-1", "12-1");
     }
 }
