@@ -5,14 +5,11 @@ import io.herald.ingest.notification.NotificationAccepted;
 import io.herald.ingest.problem.ProblemException;
 import io.herald.ingest.problem.ProblemKind;
 import io.herald.redis.RedisKeys;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
+import io.lettuce.core.ScriptOutputType;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,7 +39,7 @@ public class IdempotencyStore {
      * up waiting by then and answered 503, so a claim written now would hold the key with nobody to produce it.
      * Returns {@value #CLAIMED}, {@value #LATE}{@code <Redis's time in ms>} or the value already held.
      */
-    private static final RedisScript<String> CLAIM = RedisScript.of("""
+    private static final String CLAIM = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             if now > tonumber(ARGV[3]) then
@@ -54,15 +51,15 @@ public class IdempotencyStore {
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return '!claimed'
-            """, String.class);
+            """;
 
-    private final StringRedisTemplate redis;
+    private final IdempotencyRedis redis;
     private final UnsettledClaims unsettled;
     private final Settlement settlement;
     private final IdempotencyProperties properties;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public IdempotencyStore(StringRedisTemplate redis, Settlement settlement, UnsettledClaims unsettled,
+    public IdempotencyStore(IdempotencyRedis redis, Settlement settlement, UnsettledClaims unsettled,
                             IdempotencyProperties properties) {
         this.redis = redis;
         this.settlement = settlement;
@@ -85,9 +82,9 @@ public class IdempotencyStore {
         long deadline = System.currentTimeMillis() + properties.claimWindow().toMillis();
         String reply;
         try {
-            reply = redis.execute(CLAIM, List.of(redisKey), pending,
-                    Long.toString(properties.pendingTtl().toMillis()), Long.toString(deadline));
-        } catch (DataAccessException e) {
+            reply = redis.call(commands -> commands.eval(CLAIM, ScriptOutputType.VALUE, new String[] {redisKey},
+                    pending, Long.toString(properties.pendingTtl().toMillis()), Long.toString(deadline)));
+        } catch (IdempotencyRedis.Unavailable e) {
             // Redis may still run the claim (the command was sent): give it back once Redis answers, should it
             // have run within its window. The value is this request's alone, so nothing else is released.
             unsettled.add(new Settlement.Pending(redisKey, pending, null));

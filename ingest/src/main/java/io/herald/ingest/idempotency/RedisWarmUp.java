@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,17 +16,17 @@ class RedisWarmUp implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(RedisWarmUp.class);
 
-    private final StringRedisTemplate redis;
+    private final IdempotencyRedis redis;
 
-    RedisWarmUp(StringRedisTemplate redis) {
+    RedisWarmUp(IdempotencyRedis redis) {
         this.redis = redis;
     }
 
     @Override
     public void run(ApplicationArguments args) {
         try {
-            redis.execute(connection -> connection.ping(), true);
-        } catch (RuntimeException e) {
+            redis.call(commands -> commands.ping());
+        } catch (IdempotencyRedis.Unavailable e) {
             log.warn("redis not reachable at start; keyed requests get 503 until it is error=\"{}\"", e.toString());
         }
     }

@@ -1,10 +1,9 @@
 package io.herald.ingest.idempotency;
 
-import java.util.List;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +15,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Settlement {
 
-    private static final RedisScript<Long> SETTLE = RedisScript.of("""
+    private static final String SETTLE = """
             local held = redis.call('GET', KEYS[1])
             if ARGV[2] == '' then
               if held == ARGV[1] then
@@ -26,7 +25,7 @@ public class Settlement {
               redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
             end
             return 0
-            """, Long.class);
+            """;
 
     /**
      * @param redisKey     the idempotency record's key
@@ -36,34 +35,29 @@ public class Settlement {
     record Pending(String redisKey, String pendingValue, String result) {
     }
 
-    // Results are recorded from Kafka's I/O thread, which must never block, hence the reactive client there; the
-    // blocking one is for UnsettledClaims' own thread.
-    private final ReactiveStringRedisTemplate reactive;
-    private final StringRedisTemplate blocking;
+    private final IdempotencyRedis redis;
     private final IdempotencyProperties properties;
 
-    public Settlement(ReactiveStringRedisTemplate reactive, StringRedisTemplate blocking, IdempotencyProperties properties) {
-        this.reactive = reactive;
-        this.blocking = blocking;
+    public Settlement(IdempotencyRedis redis, IdempotencyProperties properties) {
+        this.redis = redis;
         this.properties = properties;
     }
 
-    /** Without blocking; the future fails when Redis did not answer. */
+    /**
+     * Without blocking, since results are recorded from Kafka's I/O thread; the future fails when Redis did not
+     * answer.
+     */
     CompletableFuture<Void> settleAsync(Pending pending) {
-        try {
-            return reactive.execute(SETTLE, List.of(pending.redisKey()), args(pending)).then().toFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return redis.callAsync(commands -> script(commands, pending)).thenApply(reply -> null);
     }
 
-    /** @throws org.springframework.dao.DataAccessException when Redis did not answer */
+    /** @throws IdempotencyRedis.Unavailable when Redis did not answer */
     void settle(Pending pending) {
-        blocking.execute(SETTLE, List.of(pending.redisKey()), args(pending).toArray(Object[]::new));
+        redis.call(commands -> script(commands, pending));
     }
 
-    private List<String> args(Pending pending) {
-        return List.of(pending.pendingValue(), pending.result() == null ? "" : pending.result(),
-                Long.toString(properties.ttl().toMillis()));
+    private RedisFuture<Long> script(RedisClusterAsyncCommands<String, String> commands, Pending pending) {
+        return commands.eval(SETTLE, ScriptOutputType.INTEGER, new String[] {pending.redisKey()}, pending.pendingValue(),
+                pending.result() == null ? "" : pending.result(), Long.toString(properties.ttl().toMillis()));
     }
 }

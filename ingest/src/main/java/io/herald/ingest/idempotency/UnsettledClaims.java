@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -76,7 +75,7 @@ public class UnsettledClaims implements DisposableBean {
                 try {
                     settlement.settle(entry.pending());
                     settled++;
-                } catch (DataAccessException e) {
+                } catch (IdempotencyRedis.Unavailable e) {
                     // still away: the next round tries again, in the same order
                     break;
                 } catch (RuntimeException e) {

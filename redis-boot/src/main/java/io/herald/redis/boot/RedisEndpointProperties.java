@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where Redis is, read from Spring Boot's own {@code spring.data.redis.*} keys so that every Herald service is
  * configured the same way; the one binding of them for the services that use Lettuce directly, without Spring Data
- * Redis (the dispatcher, the edge, and heraldctl reading the dispatcher's configuration file; ingest has Spring
- * Boot's own). {@link RedisEndpoint} makes the URIs. Each
+ * Redis (the dispatcher, the edge, ingest, and heraldctl reading the dispatcher's configuration file).
+ * {@link RedisEndpoint} makes the URIs. Each
  * service enables it with {@code @EnableConfigurationProperties(RedisEndpointProperties.class)}.
  *
  * @param url      a Redis URI (default {@code redis://127.0.0.1:6379}); {@code rediss://} for TLS, user, password
@@ -21,11 +21,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cluster  {@code nodes} ({@code host:port}, ...): seeds of a Redis Cluster (takes precedence over Sentinel
  *                 and the URL); the dispatcher applies batches to it per primary, the edge reads and subscribes per
  *                 slot, the admin engines (and heraldctl) send each channel's commands to its slot's primary
- * @param lettuce  {@code lettuce.cluster.refresh.*}, read by the edge only
+ * @param lettuce  {@code lettuce.cluster.refresh.*}, read by the edge and ingest
+ * @param timeout        {@code spring.data.redis.timeout}, read by ingest only (default 1s): the longest a request
+ *                       waits for Redis, connecting included (the dispatcher and the edge have timeouts of their own)
+ * @param connectTimeout {@code spring.data.redis.connect-timeout}, read by ingest only (default 1s): the longest
+ *                       opening a connection may take
  */
 @ConfigurationProperties("spring.data.redis")
 public record RedisEndpointProperties(@DefaultValue("redis://127.0.0.1:6379") String url, String password,
-        Sentinel sentinel, Cluster cluster, @DefaultValue Lettuce lettuce) {
+        Sentinel sentinel, Cluster cluster, @DefaultValue Lettuce lettuce, @DefaultValue("1s") Duration timeout,
+        @DefaultValue("1s") Duration connectTimeout) {
 
     public record Sentinel(String master, List<String> nodes, String password) {
     }
@@ -45,8 +50,9 @@ public record RedisEndpointProperties(@DefaultValue("redis://127.0.0.1:6379") St
     }
 
     /**
-     * How the edge keeps its view of the cluster's slots current, which is where its pub/sub subscriptions go (the
-     * dispatcher re-reads its slot map every {@code herald.dispatcher.cluster.topology-refresh} instead).
+     * How the edge keeps its view of the cluster's slots current, which is where its pub/sub subscriptions go, and
+     * ingest the view its idempotency records are routed by (the dispatcher re-reads its slot map every
+     * {@code herald.dispatcher.cluster.topology-refresh} instead).
      *
      * @param period   {@code spring.data.redis.lettuce.cluster.refresh.period}, how often the whole topology is
      *                 read again (default 5s): the backstop for a change no event reveals (a slot moved between
