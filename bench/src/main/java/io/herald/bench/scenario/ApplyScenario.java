@@ -11,10 +11,18 @@ import io.herald.redis.ApplyScript;
 import io.herald.redis.Retention;
 import io.herald.engine.apply.ApplyCommand;
 import io.herald.redis.RedisKeys;
+import io.herald.dispatcher.apply.Applier;
 import io.herald.dispatcher.apply.BatchApplier;
+import io.herald.dispatcher.apply.ClusterBatchApplier;
 import io.herald.dispatcher.dataset.DatasetGuard;
 import io.herald.dispatcher.apply.BatchOutcome;
+import io.herald.dispatcher.redis.ClusterNodes;
 import io.herald.dispatcher.redis.RedisConnections;
+import io.herald.redis.RedisClientFactory;
+import io.herald.redis.RedisEndpoint;
+import io.herald.testkit.redis.RedisCluster;
+import io.herald.testkit.redis.RedisServer;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
@@ -58,14 +66,11 @@ public final class ApplyScenario {
                 .put("batch", batch).put("threads", threads).put("channels", channelCount)
                 .put("quietHost", options.string("quiet-host", "")).put("load1Before", HostLoad.loadAverage());
 
-        RedisClient client = RedisClient.create();
-        try (RedisConnections connections = new RedisConnections(client, RedisURI.create(url))) {
-            BatchApplier applier = new BatchApplier(connections, new ApplyScript(false), new DatasetGuard("bench"),
-                    Duration.ofSeconds(30));
-            applier.trustCurrentDataset();
-            if (applier.loadScript() != null) {
-                throw new IllegalStateException("cannot load the apply script into " + url);
-            }
+        boolean onCluster = options.string("cluster", "false").equals("true");
+        int waitReplicas = options.integer("wait-replicas", 1);
+        result.put("redis", onCluster ? "cluster-3x2-wait" + waitReplicas : "one-node");
+        try (ApplyTarget target = onCluster ? ApplyTarget.cluster(waitReplicas) : ApplyTarget.single(url, redisPid)) {
+            Applier applier = target.applier();
             String runId = "a" + Long.toString(System.currentTimeMillis(), 36);
             BenchEnvelopes envelopes = new BenchEnvelopes(runId, options.integer("body-bytes", 64));
             List<ChannelName> channels = new ArrayList<>();
@@ -76,7 +81,7 @@ public final class ApplyScenario {
             AtomicLong other = new AtomicLong();
             AtomicLong failedBatches = new AtomicLong();
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            ProcStats redisBefore = ProcStats.of(redisPid);
+            long redisBefore = cpuTicks(target.pids());
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> loops = new ArrayList<>();
@@ -116,21 +121,19 @@ public final class ApplyScenario {
             }
             pool.shutdown();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            ProcStats redisAfter = ProcStats.of(redisPid);
+            long redisAfter = cpuTicks(target.pids());
             result.put("applied", applied.get()).put("notApplied", other.get()).put("failedBatches", failedBatches.get())
                     .put("seconds", elapsed).put("appliesPerSec", Math.round(applied.get() / elapsed));
-            if (redisBefore != null && redisAfter != null) {
-                double redisCpuSeconds = (redisAfter.cpuTicks() - redisBefore.cpuTicks()) / (double) ProcStats.TICKS_PER_SECOND;
+            if (redisBefore >= 0 && redisAfter >= 0) {
+                double redisCpuSeconds = (redisAfter - redisBefore) / (double) ProcStats.TICKS_PER_SECOND;
                 result.put("redisCpuPct", Math.round(redisCpuSeconds * 100 / elapsed));
                 // what Redis spends per record, whoever else wants the CPU: the rate one Redis core could sustain
                 if (applied.get() > 0) {
                     result.put("redisCpuUsPerApply", Math.round(redisCpuSeconds * 1e7 / applied.get()) / 10.0);
                 }
             }
-        } finally {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
         }
-        if (redisBenchmark) {
+        if (redisBenchmark && !onCluster) {
             URI uri = URI.create(url);
             int requests = options.integer("rb-requests", 500_000);
             int clients = options.integer("rb-clients", 50);
@@ -151,6 +154,63 @@ public final class ApplyScenario {
         result.print(System.out);
         result.append(out, "apply");
         return result;
+    }
+
+    /** The Redis processes' CPU time together, or -1 when one of them cannot be read. */
+    private static long cpuTicks(List<Long> pids) {
+        long ticks = 0;
+        for (long pid : pids) {
+            ProcStats stats = ProcStats.of(pid);
+            if (stats == null) {
+                return -1;
+            }
+            ticks += stats.cpuTicks();
+        }
+        return ticks;
+    }
+
+    /**
+     * What the batches are applied to: one redis-server (given by {@code --redis}, as the dispatcher's
+     * {@link BatchApplier}) or a Redis Cluster of three primaries with a replica each, started here from redis-server
+     * processes (testkit), with the dispatcher's {@link ClusterBatchApplier} and {@code WAIT} on each primary.
+     */
+    private record ApplyTarget(Applier applier, List<Long> pids, AutoCloseable resources) implements AutoCloseable {
+
+        static ApplyTarget single(String url, long pid) {
+            RedisClient client = RedisClient.create();
+            RedisConnections connections = new RedisConnections(client, RedisURI.create(url));
+            BatchApplier applier = new BatchApplier(connections, new ApplyScript(false), new DatasetGuard("bench"),
+                    Duration.ofSeconds(30));
+            applier.trustCurrentDataset();
+            if (applier.loadScript() != null) {
+                throw new IllegalStateException("cannot load the apply script into " + url);
+            }
+            return new ApplyTarget(applier::apply, pid > 0 ? List.of(pid) : List.of(), () -> {
+                connections.close();
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            });
+        }
+
+        static ApplyTarget cluster(int waitReplicas) {
+            RedisCluster cluster = RedisCluster.start();
+            ClientResources resources = RedisClientFactory.resources(RedisClientFactory.reconnectDelay());
+            List<String> seeds = cluster.nodes().stream().map(node -> "127.0.0.1:" + node.port()).toList();
+            RedisClientFactory clients = new RedisClientFactory(
+                    new RedisEndpoint(null, null, List.of(), null, null, seeds), resources);
+            ClusterNodes nodes = new ClusterNodes(clients, Duration.ofSeconds(30), Duration.ofSeconds(10));
+            ClusterBatchApplier applier = new ClusterBatchApplier(nodes, waitReplicas, Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
+            return new ApplyTarget(applier, cluster.nodes().stream().map(RedisServer::pid).toList(), () -> {
+                nodes.close();
+                resources.shutdown();
+                cluster.close();
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            resources.close();
+        }
     }
 
     /**

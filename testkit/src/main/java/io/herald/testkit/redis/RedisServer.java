@@ -156,6 +156,15 @@ public final class RedisServer implements RedisDeployment {
         return List.of("--spring.data.redis.url=" + url);
     }
 
+    /** The running process's ID (benchmarks read its CPU time from {@code /proc}). */
+    public synchronized long pid() {
+        requireControllable("pid()");
+        if (process == null) {
+            throw new IllegalStateException("redis server is not running");
+        }
+        return process.pid();
+    }
+
     /** True when the testkit runs the process, so {@link #kill()} and {@link #restart()} work. */
     public boolean controllable() {
         return workDir != null;
