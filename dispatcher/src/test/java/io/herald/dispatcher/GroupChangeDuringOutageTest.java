@@ -58,12 +58,7 @@ class GroupChangeDuringOutageTest {
         dispatcher = RunningDispatcher.start("join-during-outage", kafka, redis);
         String channel = "user:join-" + System.nanoTime();
         List<RecordMetadata> sent = send(channel, 0, 5);
-        dispatcher.awaitCaughtUp();
-        Map<TopicPartition, Long> committedBefore = dispatcher.committed();
-
-        redis.pause();
-        sent.addAll(send(channel, 5, 10));
-        await("the batch fails").atMost(Duration.ofSeconds(20)).until(() -> dispatcher.redisAvailableGauge() == 0);
+        Map<TopicPartition, Long> committedBefore = failABatch(channel, sent);
         peer = dispatcher.startPeer();
         await("the group rebalances to both instances' consumers").atMost(Duration.ofSeconds(30))
                 .until(() -> dispatcher.groupMembers() == 2 * RunningDispatcher.PARTITIONS);
@@ -80,12 +75,7 @@ class GroupChangeDuringOutageTest {
         dispatcher = RunningDispatcher.start("stop-during-outage", kafka, redis);
         String channel = "user:stop-" + System.nanoTime();
         List<RecordMetadata> sent = send(channel, 0, 5);
-        dispatcher.awaitCaughtUp();
-        Map<TopicPartition, Long> committedBefore = dispatcher.committed();
-
-        redis.pause();
-        sent.addAll(send(channel, 5, 10));
-        await("the batch fails").atMost(Duration.ofSeconds(20)).until(() -> dispatcher.redisAvailableGauge() == 0);
+        Map<TopicPartition, Long> committedBefore = failABatch(channel, sent);
         dispatcher.stopApplication();
         assertThat(dispatcher.committed()).isEqualTo(committedBefore);
 
@@ -93,6 +83,19 @@ class GroupChangeDuringOutageTest {
         dispatcher.startApplication();
         dispatcher.awaitCaughtUp(Duration.ofSeconds(30));
         assertWholeLog(channel, sent);
+    }
+
+    /**
+     * Once what was sent is applied and committed, freezes Redis and sends five more, and waits until their batch
+     * fails; returns the group's commits from before, which must not move until Redis holds the five.
+     */
+    private Map<TopicPartition, Long> failABatch(String channel, List<RecordMetadata> sent) {
+        dispatcher.awaitCaughtUp();
+        Map<TopicPartition, Long> committedBefore = dispatcher.committed();
+        redis.pause();
+        sent.addAll(send(channel, 5, 10));
+        await("the batch fails").atMost(Duration.ofSeconds(20)).until(() -> dispatcher.redisAvailableGauge() == 0);
+        return committedBefore;
     }
 
     private List<RecordMetadata> send(String channel, int from, int to) {
