@@ -80,8 +80,7 @@ class DispatchTest {
         ConcurrentMessageListenerContainer<?, ?> container = (ConcurrentMessageListenerContainer<?, ?>) dispatcher.container();
 
         assertThat(container.getConcurrency()).as("dispatcher.yml: the partition count").isEqualTo(RunningDispatcher.PARTITIONS);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dispatcher.admin
-                .describeConsumerGroups(List.of(dispatcher.groupId)).all().get().get(dispatcher.groupId).members())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dispatcher.members())
                 .hasSize(RunningDispatcher.PARTITIONS)
                 .allSatisfy(member -> assertThat(member.assignment().topicPartitions()).hasSize(1)));
     }

@@ -61,7 +61,7 @@ class GroupChangeDuringOutageTest {
         Map<TopicPartition, Long> committedBefore = failABatch(channel, sent);
         peer = dispatcher.startPeer();
         await("the group rebalances to both instances' consumers").atMost(Duration.ofSeconds(30))
-                .until(() -> dispatcher.groupMembers() == 2 * RunningDispatcher.PARTITIONS);
+                .until(() -> dispatcher.members().size() == 2 * RunningDispatcher.PARTITIONS);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> dispatcher.committed().equals(committedBefore));
 

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
 import io.herald.testkit.kafka.GroupOffsets;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -213,8 +215,7 @@ public final class RunningDispatcher implements AutoCloseable {
     /** Stops the listener, rewinds the group to the start of every partition, starts the listener again. */
     public void replayFromEarliest() {
         container().stop();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
-                .get(groupId).members().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> members().isEmpty());
         commit(offsets.partitions().stream().collect(Collectors.toMap(partition -> partition, partition -> 0L)));
         container().start();
     }
@@ -222,8 +223,7 @@ public final class RunningDispatcher implements AutoCloseable {
     /** Closes the application, as a deploy would stop it, and waits until its consumers have left the group. */
     public void stopApplication() {
         app.close();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(admin.describeConsumerGroups(List.of(groupId)).all())
-                .get(groupId).members().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> members().isEmpty());
     }
 
     /** Starts the application again, on the same topic, consumer group and settings. */
@@ -239,9 +239,9 @@ public final class RunningDispatcher implements AutoCloseable {
         return DispatcherApplication.builder().run(args);
     }
 
-    /** The group's members, one per listener consumer of every instance. */
-    public int groupMembers() {
-        return get(admin.describeConsumerGroups(List.of(groupId)).all()).get(groupId).members().size();
+    /** The group's members as the broker sees them, one per listener consumer of every instance. */
+    public Collection<MemberDescription> members() {
+        return get(admin.describeConsumerGroups(List.of(groupId)).all()).get(groupId).members();
     }
 
     /** Sets the group's committed offsets (the application must be stopped). */
