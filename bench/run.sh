@@ -39,6 +39,7 @@ EDGE_PORT=${EDGE_PORT:-18081}
 # health and Prometheus (management.server.port): the services keep them off the client port
 EDGE_MANAGEMENT_PORT=${EDGE_MANAGEMENT_PORT:-18181}
 DISPATCHER_MANAGEMENT_PORT=${DISPATCHER_MANAGEMENT_PORT:-18182}
+DISPATCHER_PORT=${DISPATCHER_PORT:-18082}
 PEER_A_PORT=${PEER_A_PORT:-18091}
 PEER_B_PORT=${PEER_B_PORT:-18092}
 KAFKA_PORT=${KAFKA_PORT:-19092}
@@ -137,7 +138,7 @@ kafka_start() {
 }
 kafka_stop() { stop_pid kafka; }
 dispatcher_cmd() { # the dispatcher as it ships, pinned with the servers; extra --properties follow
-  echo taskset -c "$SERVER_CPU" java -Xmx512m -jar "$WORK/jars/dispatcher.jar" --server.address=127.0.0.1 --server.port=18082 \
+  echo taskset -c "$SERVER_CPU" java -Xmx512m -jar "$WORK/jars/dispatcher.jar" --server.address=127.0.0.1 --server.port="$DISPATCHER_PORT" \
     --management.server.address=127.0.0.1 --management.server.port="$DISPATCHER_MANAGEMENT_PORT" \
     --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --logging.level.root=WARN $DISPATCHER_ARGS "$@"
@@ -251,7 +252,7 @@ step_e2e() {
   redis_flush; await_quiet; kafka_start || return 1
   $(dispatcher_cmd) >"$WORK/run/dispatcher.log" 2>&1 &
   echo $! >"$WORK/run/dispatcher.pid"
-  wait_port 18082 || { log "dispatcher did not start"; return 1; }
+  wait_port "$DISPATCHER_PORT" || { log "dispatcher did not start"; return 1; }
   edge_start
   sleep 5
   for r in $(seq "$RUNS"); do
