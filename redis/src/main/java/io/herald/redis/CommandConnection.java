@@ -60,7 +60,7 @@ public final class CommandConnection implements AutoCloseable {
     /**
      * A connection with a client of its own from {@code clients}, shut down with it (not the factory's resources).
      *
-     * @param cluster how the client follows a Redis Cluster; unused on the other topologies
+     * @param cluster how the client follows a Redis Cluster; unused (may be null) on the other topologies
      * @throws IllegalArgumentException when the endpoint cannot be read (the message hides a password)
      */
     public static CommandConnection create(RedisClientFactory clients, Timeouts timeouts, ClusterOptions cluster) {

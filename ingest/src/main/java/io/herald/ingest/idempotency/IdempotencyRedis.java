@@ -47,11 +47,14 @@ public final class IdempotencyRedis implements AutoCloseable {
     /** With a client of its own from {@code clients}, shut down with this. */
     static IdempotencyRedis create(RedisClientFactory clients, RedisEndpointProperties properties) {
         Duration timeout = properties.timeout();
-        RedisEndpointProperties.Refresh refresh = properties.lettuce().cluster().refresh();
-        // on a cluster the slot map follows a failover within seconds: refreshed periodically, and on MOVED, ASK and
-        // reconnects at most once a second (without, a dead primary's keys answered 503 until a restart)
-        ClusterOptions cluster = new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
-                properties.cluster().maxRedirects(), timeout);
+        ClusterOptions cluster = null;
+        if (clients.endpoint().isCluster()) {
+            RedisEndpointProperties.Refresh refresh = properties.lettuce().cluster().refresh();
+            // the slot map follows a failover within seconds: refreshed periodically, and on MOVED, ASK and
+            // reconnects at most once a second (without, a dead primary's keys answered 503 until a restart)
+            cluster = new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
+                    properties.cluster().maxRedirects(), timeout);
+        }
         return new IdempotencyRedis(CommandConnection.create(clients,
                 new Timeouts(timeout, properties.connectTimeout()), cluster), timeout);
     }

@@ -44,12 +44,16 @@ public class RedisConfiguration {
      */
     @Bean(destroyMethod = "close")
     CommandConnection redisCommands(RedisClientFactory clients, RedisEndpointProperties redis) {
-        RedisEndpointProperties.Refresh refresh = redis.lettuce().cluster().refresh();
-        Timeouts timeouts = clients.endpoint().isCluster() ? new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT)
-                : new Timeouts(COMMAND_TIMEOUT, Timeouts.LETTUCE_CONNECT_TIMEOUT);
-        // Lettuce's default adaptive rate limit (30 s) would leave a failed-over slot unserved that long
-        CommandConnection connection = CommandConnection.create(clients, timeouts, new ClusterOptions(refresh.period(),
-                refresh.adaptive(), Duration.ofSeconds(1), redis.cluster().maxRedirects(), ClusterOptions.LETTUCE_SEED_TIMEOUT));
+        Timeouts timeouts = new Timeouts(COMMAND_TIMEOUT, Timeouts.LETTUCE_CONNECT_TIMEOUT);
+        ClusterOptions cluster = null;
+        if (clients.endpoint().isCluster()) {
+            timeouts = new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT);
+            RedisEndpointProperties.Refresh refresh = redis.lettuce().cluster().refresh();
+            // Lettuce's default adaptive rate limit (30 s) would leave a failed-over slot unserved that long
+            cluster = new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
+                    redis.cluster().maxRedirects(), ClusterOptions.LETTUCE_SEED_TIMEOUT);
+        }
+        CommandConnection connection = CommandConnection.create(clients, timeouts, cluster);
         try {
             connection.sync();
         } catch (RuntimeException e) {
