@@ -131,7 +131,7 @@ public final class CommandConnection implements AutoCloseable {
 
     /** The open connection's commands, or null while none is open (without waiting; an opening is started). */
     public RedisClusterAsyncCommands<String, String> asyncIfOpen() {
-        StatefulConnection<String, String> open = connecting().getNow(null);
+        StatefulConnection<String, String> open = openNow(connecting());
         return open == null ? null : commands(open);
     }
 
@@ -237,12 +237,17 @@ public final class CommandConnection implements AutoCloseable {
         return node.getUri().getHost() + ":" + node.getUri().getPort();
     }
 
+    /** The connection if {@code opening} has opened it, else null (still opening, or failed: never throws). */
+    private static StatefulConnection<String, String> openNow(CompletableFuture<StatefulConnection<String, String>> opening) {
+        return opening.isDone() && !opening.isCompletedExceptionally() ? opening.join() : null;
+    }
+
     /** Closes the connection (when one was opened) and shuts the client down. */
     @Override
     public void close() {
         CompletableFuture<StatefulConnection<String, String>> current = connection.getAndSet(null);
         if (current != null) {
-            StatefulConnection<String, String> open = current.getNow(null);
+            StatefulConnection<String, String> open = openNow(current);
             if (open != null) {
                 open.close();
             } else {

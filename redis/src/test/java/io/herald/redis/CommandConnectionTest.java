@@ -45,6 +45,7 @@ class CommandConnectionTest {
                 assertThat(connection.asyncIfOpen()).as("nothing open, nothing to wait for").isNull();
                 assertThatThrownBy(connection::async).isInstanceOf(RedisUnavailableException.class)
                         .hasMessageContaining("could not connect to 127.0.0.1:" + server.port());
+                assertThat(connection.asyncIfOpen()).as("a failed opening is no connection").isNull();
 
                 server.restart();
                 assertThat(connection.async().set("k", "v").get(2, TimeUnit.SECONDS)).isEqualTo("OK");
@@ -53,6 +54,16 @@ class CommandConnectionTest {
                 assertThat(connection.primaries()).containsOnlyKeys("127.0.0.1:" + server.port());
                 assertThat(connection.ping().get(2, TimeUnit.SECONDS)).isEqualTo("PONG");
             }
+        }
+    }
+
+    @Test
+    void closingAfterAFailedOpeningThrowsNothing() {
+        try (RedisServer server = RedisServer.start()) {
+            server.kill();
+            CommandConnection connection = connect(RedisEndpoint.ofUrl(server.url()));
+            assertThatThrownBy(connection::async).isInstanceOf(RedisUnavailableException.class);
+            connection.close();
         }
     }
 
