@@ -1,38 +1,24 @@
 package io.herald.engine;
 
+import io.herald.redis.CommandConnection;
 import io.herald.redis.RedisClientFactory;
 import io.herald.redis.RedisClientFactory.ClusterOptions;
 import io.herald.redis.RedisClientFactory.Timeouts;
 import io.herald.redis.RedisEndpoint;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Redis for SRE operations, on the topology the configuration names: one server, a Sentinel-watched primary or a
- * Redis Cluster. One connection, opened on first use (so that a service starts while Redis is away) and
- * re-established by Lettuce after a disconnect. Commands are rejected rather than queued while Redis is unreachable,
- * and every wait is bounded, so an operation fails with a one-line message instead of hanging.
- *
- * <p>The engines run one code path on every topology, over {@link RedisClusterAsyncCommands}, which a standalone
- * connection and a cluster connection both implement. On a cluster it is Lettuce's cluster connection: a keyed
- * command (EVALSHA included: its first key) goes to the primary that serves the key's slot, following MOVED and ASK
- * while a slot moves, and {@code SCRIPT LOAD} reaches every primary. Every key of a channel carries the channel as
- * its hash tag, so all of a channel's commands, and the scripts that take its keys, run on that one primary.
+ * Redis Cluster, through the redis module's {@link CommandConnection} (one code path on every topology). This adds
+ * what the engines need on top: every wait bounded by one timeout, and every failure a one-line
+ * {@link EngineException}, so an operation fails with a message instead of hanging.
  */
 public final class RedisAccess implements AutoCloseable {
 
@@ -44,21 +30,13 @@ public final class RedisAccess implements AutoCloseable {
     private static final Duration SLOT_MAP_REFRESH = Duration.ofSeconds(10);
     private static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
 
-    private final AbstractRedisClient client;
-    /** The one server or Sentinel-watched primary; null on a cluster, whose client has its seeds. */
-    private final RedisURI uri;
+    private final CommandConnection connection;
     private final ClientResources ownedResources;
-    private final String where;
     private final Duration timeout;
-    private StatefulConnection<String, String> connection;
-    private RedisClusterAsyncCommands<String, String> commands;
 
-    private RedisAccess(AbstractRedisClient client, RedisURI uri, ClientResources ownedResources, String where,
-            Duration timeout) {
-        this.client = client;
-        this.uri = uri;
+    private RedisAccess(CommandConnection connection, ClientResources ownedResources, Duration timeout) {
+        this.connection = connection;
         this.ownedResources = ownedResources;
-        this.where = where;
         this.timeout = timeout;
     }
 
@@ -99,76 +77,40 @@ public final class RedisAccess implements AutoCloseable {
     }
 
     private static RedisAccess create(RedisClientFactory clients, ClientResources ownedResources, Duration timeout) {
-        RedisEndpoint endpoint = clients.endpoint();
-        if (endpoint.isCluster()) {
-            RedisClusterClient client = clients.clusterClient(Timeouts.of(timeout), new ClusterOptions(SLOT_MAP_REFRESH,
-                    true, ADAPTIVE_REFRESH_LIMIT, ClusterOptions.LETTUCE_MAX_REDIRECTS, timeout));
-            return new RedisAccess(client, null, ownedResources,
-                    "redis cluster " + String.join(",", endpoint.clusterNodes()), timeout);
-        }
-        RedisURI uri = endpoint.uri();
-        // Lettuce waits for a new connection's handshake as long as the URI says (60 s unless set), not the timeout
-        uri.setTimeout(timeout);
-        String where = endpoint.isSentinel() ? "sentinel master " + endpoint.sentinelMaster()
-                : uri.getHost() + ":" + uri.getPort();
-        return new RedisAccess(clients.client(Timeouts.of(timeout), true), uri, ownedResources, where, timeout);
+        return new RedisAccess(CommandConnection.create(clients, Timeouts.of(timeout), new ClusterOptions(
+                SLOT_MAP_REFRESH, true, ADAPTIVE_REFRESH_LIMIT, ClusterOptions.LETTUCE_MAX_REDIRECTS, timeout)),
+                ownedResources, timeout);
     }
 
     /**
      * The commands, on any topology; connects on first use. Once established, Lettuce re-establishes the connection
      * by itself after a disconnect.
      */
-    public synchronized RedisClusterAsyncCommands<String, String> commands() {
-        if (commands == null) {
-            try {
-                if (client instanceof RedisClusterClient clusterClient) {
-                    StatefulRedisClusterConnection<String, String> opened = clusterClient.connect();
-                    connection = opened;
-                    commands = opened.async();
-                } else {
-                    StatefulRedisConnection<String, String> opened = ((RedisClient) client).connect(uri);
-                    connection = opened;
-                    commands = opened.async();
-                }
-            } catch (RuntimeException e) {
-                throw new EngineException("redis: could not connect to " + where, e);
-            }
+    public RedisClusterAsyncCommands<String, String> commands() {
+        try {
+            return connection.async();
+        } catch (RuntimeException e) {
+            throw new EngineException("redis: " + e.getMessage(), e);
         }
-        return commands;
     }
 
-    /**
-     * The commands of each primary by {@code host:port}: the one server (under {@link #where()}), or every primary of
-     * the cluster's slot map now. For what a node answers for itself only (PING, INFO) and for anything that has to
-     * look at every key (SCAN): a cluster connection sends a keyless command to one node of its choosing.
-     */
+    /** The commands of each primary by {@code host:port} ({@link CommandConnection#primaries()}). */
     public Map<String, RedisClusterAsyncCommands<String, String>> primaries() {
-        RedisClusterAsyncCommands<String, String> all = commands();
-        if (!(connection instanceof StatefulRedisClusterConnection<String, String> clusterConnection)) {
-            return Map.of(where, all);
+        try {
+            return connection.primaries();
+        } catch (RuntimeException e) {
+            throw new EngineException("redis: " + e.getMessage(), e);
         }
-        Map<String, RedisClusterAsyncCommands<String, String>> primaries = new TreeMap<>();
-        for (RedisClusterNode node : clusterConnection.getPartitions()) {
-            if (!node.getSlots().isEmpty()) {
-                String address = node.getUri().getHost() + ":" + node.getUri().getPort();
-                try {
-                    primaries.put(address, clusterConnection.getConnection(node.getNodeId()).async());
-                } catch (RuntimeException e) {
-                    throw new EngineException("redis: could not connect to cluster primary " + address, e);
-                }
-            }
-        }
-        return primaries;
     }
 
     /** Whether this is a Redis Cluster: live messages are then published with SPUBLISH and counted per shard. */
     public boolean isCluster() {
-        return uri == null;
+        return connection.isCluster();
     }
 
     /** host:port, the sentinel master's name or the cluster's seed nodes; never the password a URL may carry. */
     public String where() {
-        return where;
+        return connection.where();
     }
 
     public Duration timeout() {
@@ -190,11 +132,8 @@ public final class RedisAccess implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        client.shutdown();
+    public void close() {
+        connection.close();
         if (ownedResources != null) {
             ownedResources.shutdown();
         }

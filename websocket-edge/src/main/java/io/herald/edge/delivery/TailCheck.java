@@ -5,7 +5,7 @@ import io.herald.core.position.Position;
 import io.herald.redis.RedisKeys;
 import io.herald.edge.settings.EdgeProperties;
 import io.lettuce.core.RedisFuture;
-import io.herald.edge.redis.RedisAccess;
+import io.herald.redis.CommandConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,7 +35,7 @@ public class TailCheck implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TailCheck.class);
 
     private final PubSubHub hub;
-    private final RedisAccess redis;
+    private final CommandConnection redis;
     private final Duration period;
     private final Counter repaired;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -46,7 +46,7 @@ public class TailCheck implements SmartLifecycle {
     private Map<ChannelName, Observation> previous = Map.of();
     private volatile boolean running;
 
-    public TailCheck(PubSubHub hub, RedisAccess redis, EdgeProperties properties,
+    public TailCheck(PubSubHub hub, CommandConnection redis, EdgeProperties properties,
             MeterRegistry meters) {
         this.hub = hub;
         this.redis = redis;

@@ -1,6 +1,6 @@
 package io.herald.edge.health;
 
-import io.herald.edge.redis.RedisAccess;
+import io.herald.redis.CommandConnection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,10 +12,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class RedisHealthIndicator implements HealthIndicator {
 
-    private final RedisAccess redis;
+    private final CommandConnection redis;
     private final long timeoutMillis;
 
-    public RedisHealthIndicator(RedisAccess redis, HealthProperties properties) {
+    public RedisHealthIndicator(CommandConnection redis, HealthProperties properties) {
         this.redis = redis;
         this.timeoutMillis = properties.redisTimeout().toMillis();
     }

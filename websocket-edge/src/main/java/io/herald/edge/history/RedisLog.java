@@ -7,7 +7,7 @@ import io.herald.redis.RedisKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.herald.edge.redis.RedisAccess;
+import io.herald.redis.CommandConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class RedisLog {
 
-    private final RedisAccess redis;
+    private final CommandConnection redis;
 
-    public RedisLog(RedisAccess redis) {
+    public RedisLog(CommandConnection redis) {
         this.redis = redis;
     }
 

@@ -1,5 +1,6 @@
 package io.herald.edge.redis;
 
+import io.herald.redis.CommandConnection;
 import io.herald.redis.RedisEndpoint;
 import io.lettuce.core.ClientOptions;
 import io.herald.redis.RedisClientFactory;
@@ -71,7 +72,7 @@ public final class ClusterPubSub implements PubSubTransport {
     private final RedisClusterClient cluster;
     private final RedisClient nodes;
     private final RedisURI credentials;
-    private final RedisAccess commands;
+    private final CommandConnection commands;
     private final Counter rehomed;
     private final ScheduledExecutorService rehomer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "herald-pubsub-rehome");
@@ -89,7 +90,7 @@ public final class ClusterPubSub implements PubSubTransport {
     private boolean pendingLogged;
     private volatile boolean closing;
 
-    public ClusterPubSub(RedisClusterClient cluster, RedisClientFactory clients, RedisAccess commands,
+    public ClusterPubSub(RedisClusterClient cluster, RedisClientFactory clients, CommandConnection commands,
             MeterRegistry meters) {
         this.cluster = cluster;
         this.commands = commands;

@@ -1,14 +1,12 @@
 package io.herald.edge.redis;
 
+import io.herald.redis.CommandConnection;
 import io.herald.redis.RedisClientFactory;
 import io.herald.redis.RedisClientFactory.ClusterOptions;
 import io.herald.redis.RedisClientFactory.Timeouts;
 import io.herald.redis.boot.RedisEndpointProperties;
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -19,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * One Lettuce client per node, chosen by the topology {@code spring.data.redis.*} describes: a {@link RedisClient}
  * for one server or Sentinel, a {@link RedisClusterClient} for a Redis Cluster. On either, a shared command
- * connection ({@link RedisAccess}) reads the logs, and a {@link PubSubTransport} receives live messages.
+ * connection ({@link CommandConnection}) reads the logs, and a {@link PubSubTransport} receives live messages.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RedisEndpointProperties.class)
@@ -40,35 +38,37 @@ public class RedisConfiguration {
         return new RedisClientFactory(redis.endpoint(), resources);
     }
 
-    @Bean(destroyMethod = "shutdown")
-    AbstractRedisClient redisClient(RedisClientFactory clients, RedisEndpointProperties redis) {
+    /**
+     * The node's shared command connection; opened at start, so that a node without Redis fails to start rather than
+     * serve nothing. Its client also makes the pub/sub connections ({@link PubSubTransport}).
+     */
+    @Bean(destroyMethod = "close")
+    CommandConnection redisCommands(RedisClientFactory clients, RedisEndpointProperties redis) {
+        Timeouts timeouts = new Timeouts(COMMAND_TIMEOUT, Timeouts.LETTUCE_CONNECT_TIMEOUT);
+        ClusterOptions cluster = null;
         if (clients.endpoint().isCluster()) {
+            timeouts = new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT);
             RedisEndpointProperties.Refresh refresh = redis.lettuce().cluster().refresh();
             // Lettuce's default adaptive rate limit (30 s) would leave a failed-over slot unserved that long
-            return clients.clusterClient(new Timeouts(COMMAND_TIMEOUT, CONNECT_TIMEOUT),
-                    new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
-                            redis.cluster().maxRedirects(), ClusterOptions.LETTUCE_SEED_TIMEOUT));
+            cluster = new ClusterOptions(refresh.period(), refresh.adaptive(), Duration.ofSeconds(1),
+                    redis.cluster().maxRedirects(), ClusterOptions.LETTUCE_SEED_TIMEOUT);
         }
-        return clients.primaryClient(new Timeouts(COMMAND_TIMEOUT, Timeouts.LETTUCE_CONNECT_TIMEOUT));
-    }
-
-    @Bean(destroyMethod = "close")
-    RedisAccess redisAccess(AbstractRedisClient client) {
-        if (client instanceof RedisClusterClient cluster) {
-            StatefulRedisClusterConnection<String, String> connection = cluster.connect();
-            return new RedisAccess(connection, connection.sync(), connection.async());
+        CommandConnection connection = CommandConnection.create(clients, timeouts, cluster);
+        try {
+            connection.sync();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
-        StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect();
-        return new RedisAccess(connection, connection.sync(), connection.async());
+        return connection;
     }
 
     /** Closed by the context after the hub that uses it (the hub depends on it). */
     @Bean(destroyMethod = "close")
-    PubSubTransport pubSubTransport(AbstractRedisClient client, RedisClientFactory clients, RedisAccess commands,
-            MeterRegistry meters) {
-        if (client instanceof RedisClusterClient cluster) {
+    PubSubTransport pubSubTransport(CommandConnection commands, RedisClientFactory clients, MeterRegistry meters) {
+        if (commands.client() instanceof RedisClusterClient cluster) {
             return new ClusterPubSub(cluster, clients, commands, meters);
         }
-        return new SinglePubSub((RedisClient) client, commands);
+        return new SinglePubSub((RedisClient) commands.client(), commands);
     }
 }

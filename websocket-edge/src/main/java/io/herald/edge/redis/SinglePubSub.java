@@ -1,5 +1,6 @@
 package io.herald.edge.redis;
 
+import io.herald.redis.CommandConnection;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -18,12 +19,12 @@ import java.util.concurrent.CompletableFuture;
 public final class SinglePubSub implements PubSubTransport {
 
     private final RedisClient client;
-    private final RedisAccess commands;
+    private final CommandConnection commands;
     private StatefulRedisPubSubConnection<String, String> connection;
     private volatile boolean closing;
 
     /** @param commands the node's command connection, which publishes the canary */
-    public SinglePubSub(RedisClient client, RedisAccess commands) {
+    public SinglePubSub(RedisClient client, CommandConnection commands) {
         this.client = client;
         this.commands = commands;
     }
