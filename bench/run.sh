@@ -20,6 +20,7 @@
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
 #   SWEEP_RATES="25 50 100 200 300 400"  message rates of the latency-against-load sweep (1,000 clients)
 #   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
+#   CLUSTER_SCENARIOS="user broadcast" CLUSTER_BROADCAST_RATE=150   the cluster step's scenarios, broadcast's rate
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
@@ -216,6 +217,7 @@ step_fanout() {
 # Runs alternate one node / cluster (which goes first alternates too); run.sh's own redis-server is not used. The
 # broker (idle during the measured phase) tells the edge where a channel without a log starts.
 CLUSTER_SCENARIOS=${CLUSTER_SCENARIOS:-user broadcast}
+CLUSTER_BROADCAST_RATE=${CLUSTER_BROADCAST_RATE:-150}  # messages/s over the 3 channels (x ~667 clients each)
 step_cluster() {
   local out="$OUT/cluster" first second
   kafka_start || return 1
@@ -230,7 +232,8 @@ step_cluster() {
         if [ "$scenario" = user ]; then
           args="--channels user --clients 5000 --rate 1000 --label cluster-user-5000x1000-$topo"
         else
-          args="--channels broadcast --channel-count 3 --clients 2000 --rate 150 --label cluster-broadcast3-2000x150-$topo"
+          args="--channels broadcast --channel-count 3 --clients 2000 --rate $CLUSTER_BROADCAST_RATE"
+          args="$args --label cluster-broadcast3-2000x$CLUSTER_BROADCAST_RATE-$topo"
         fi
         # shellcheck disable=SC2086
         gen fanout --target herald --url "ws://127.0.0.1:$EDGE_PORT/ws" --start "$(edge_cmd)" --cluster "$cluster" \
