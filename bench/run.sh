@@ -5,6 +5,8 @@
 #
 # Usage: bench/run.sh [step ...]      steps: build fanout idle resume e2e dispatcher saturation jmh report
 #                                     (default: all of them, in that order; about 90 minutes on 2 quiet cores)
+#                                     and, not in the default: cluster (the edge's fan-out on a 3+3 Redis Cluster
+#                                     against one redis-server, alternating; ~15 min; results in $OUT/cluster)
 # Environment:
 #   RUNS=3          repetitions of each headline scenario (the report quotes medians)
 #   WAIT_LOAD=0.7   before each run (before its server starts), wait until the 1-minute load average is below this,
@@ -18,6 +20,7 @@
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
 #   SWEEP_RATES="25 50 100 200 300 400"  message rates of the latency-against-load sweep (1,000 clients)
 #   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
+#   CLUSTER_SCENARIOS="user broadcast" CLUSTER_BROADCAST_RATE=150   the cluster step's scenarios, broadcast's rate
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
@@ -101,15 +104,17 @@ redis_stop() { [ -f "$WORK/run/redis.pid" ] && stop_pid redis; return 0; }
 redis_flush() { redis-cli -p "$REDIS_PORT" flushall >/dev/null; }
 
 # The edge as it ships (-exec.jar, Jetty), authentication off (the generator names each client with ?user=) and
-# a 1 GiB heap.
+# a 1 GiB heap; its Redis follows (edge_start: run.sh's redis-server; the cluster step: the generator's).
+edge_cmd() {
+  echo taskset -c "$SERVER_CPU" java -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
+    --server.port="$EDGE_PORT" --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
+    --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" --herald.edge.auth.enabled=false \
+    --logging.level.root=WARN $EDGE_ARGS
+}
 edge_start() {
   edge_stop
-  # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" java -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 --server.port="$EDGE_PORT" \
-    --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
-    --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
-    --herald.edge.auth.enabled=false \
-    --logging.level.root=WARN $EDGE_ARGS "$@" >"$WORK/run/edge.log" 2>&1 &
+  # shellcheck disable=SC2046
+  $(edge_cmd) --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" "$@" >"$WORK/run/edge.log" 2>&1 &
   echo $! >"$WORK/run/edge.pid"
   wait_port "$EDGE_PORT" || { log "edge did not start"; tail -20 "$WORK/run/edge.log"; return 1; }
 }
@@ -163,11 +168,14 @@ step_build() {
   log "building the bench module, the edge and the dispatcher"
   ./mvnw -B -q -pl bench -am package -DskipTests || exit 1
 }
-prepare() {
+snapshot_jars() {
   [ -f bench/target/bench-classpath.txt ] || { log "run 'bench/run.sh build' first"; exit 1; }
   # snapshots, so that a rebuild during the run does not change what is measured
   cp "$EDGE_JAR" "$edge_jar"
   cp dispatcher/target/herald-dispatcher-0.1.0-SNAPSHOT-exec.jar "$WORK/jars/dispatcher.jar"
+}
+prepare() {
+  snapshot_jars
   if [ ! -d "$WORK/peers/node_modules" ]; then
     rm -rf "$WORK/peers" && cp -r "$PEERS" "$WORK/peers" && chmod -R u+w "$WORK/peers"
     (cd "$WORK/peers" && npm ci --no-audit --no-fund >/dev/null) || { log "npm ci failed for the peers"; exit 1; }
@@ -202,6 +210,40 @@ step_fanout() {
       done
     fi
   done
+}
+
+# The edge's fan-out on a Redis Cluster (issue 12): the generator starts the Redis, a 3+3 cluster (testkit) or one
+# redis-server, pins it with the edge on CPU $SERVER_CPU, then starts the edge on it (--start) and publishes with the
+# apply script on each channel's primary (SPUBLISH on the cluster). Channels are spread evenly over the three shards.
+# Runs alternate one node / cluster (which goes first alternates too); run.sh's own redis-server is not used. The
+# broker (idle during the measured phase) tells the edge where a channel without a log starts.
+CLUSTER_SCENARIOS=${CLUSTER_SCENARIOS:-user broadcast}
+CLUSTER_BROADCAST_RATE=${CLUSTER_BROADCAST_RATE:-150}  # messages/s over the 3 channels (x ~667 clients each)
+step_cluster() {
+  local out="$OUT/cluster" first second
+  kafka_start || return 1
+  for r in $(seq "$RUNS"); do
+    if [ $((r % 2)) = 1 ]; then first=false second=true; else first=true second=false; fi
+    for scenario in $CLUSTER_SCENARIOS; do
+      for cluster in $first $second; do
+        local topo; topo=$([ "$cluster" = true ] && echo cluster || echo one-node)
+        await_quiet
+        log "fan-out on $topo: $scenario (run $r/$RUNS), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+        local args
+        if [ "$scenario" = user ]; then
+          args="--channels user --clients 5000 --rate 1000 --label cluster-user-5000x1000-$topo"
+        else
+          args="--channels broadcast --channel-count 3 --clients 2000 --rate $CLUSTER_BROADCAST_RATE"
+          args="$args --label cluster-broadcast3-2000x$CLUSTER_BROADCAST_RATE-$topo"
+        fi
+        # shellcheck disable=SC2086
+        gen fanout --target herald --url "ws://127.0.0.1:$EDGE_PORT/ws" --start "$(edge_cmd)" --cluster "$cluster" \
+          --redis-cpus "$SERVER_CPU" --log "$WORK/run/edge-$topo.log" --kafka "127.0.0.1:$KAFKA_PORT" \
+          --seconds 10 --drain 15 $args --out "$out" $([ "$WAIT_LOAD" = 0 ] || echo --quiet-host "$quiet")
+      done
+    done
+  done
+  kafka_stop
 }
 
 step_saturation() {
@@ -312,6 +354,7 @@ for s in "${steps[@]}"; do
   case "$s" in
     build) step_build ;;
     report) step_report ;;
+    cluster) snapshot_jars; step_cluster ;; # its Redis is the generator's, and it needs no peers
     fanout|saturation|idle|resume|e2e|dispatcher|jmh) [ -f "$WORK/run/redis.pid" ] || prepare; "step_$s" ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac

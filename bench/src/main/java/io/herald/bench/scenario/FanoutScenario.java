@@ -2,14 +2,18 @@ package io.herald.bench.scenario;
 
 import io.herald.bench.cli.Options;
 import io.herald.bench.client.BenchClient;
+import io.herald.bench.publish.HeraldRedisPublisher;
 import io.herald.bench.publish.Pacer;
 import io.herald.bench.publish.Publisher;
 import io.herald.bench.report.Result;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Fan-out: connect {@code --clients}, publish {@code --rate} x {@code --seconds} messages at a fixed rate, wait for
- * them to arrive, report latency, deliveries per second, loss and duplicates, server memory and CPU.
+ * them to arrive, report latency, deliveries per second, loss and duplicates, server memory and CPU. With
+ * {@code --start '<edge command>'} the scenario starts the edge itself, on a Redis of its own: one redis-server, or
+ * with {@code --cluster true} a 3+3 Redis Cluster ({@link StartedEdge}), and reports that Redis's CPU too.
  */
 public final class FanoutScenario {
 
@@ -17,12 +21,16 @@ public final class FanoutScenario {
     }
 
     public static Result run(Options options) throws Exception {
-        try (Run run = new Run("fanout", options)) {
+        try (StartedEdge started = StartedEdge.startIfAsked(options);
+                Run run = new Run("fanout", options, 100, started)) {
             double rate = options.decimal("rate", 100);
             long messages = Math.round(rate * options.decimal("seconds", 10));
             run.result.put("rate", rate).put("messages", messages);
             run.awaitQuietHost();
             List<BenchClient> live = run.connectAll();
+            if (started != null) {
+                started.requireRunning();
+            }
             Thread.sleep(1000);
             run.serverMemory("server");
             long expected = 0;
@@ -32,6 +40,10 @@ public final class FanoutScenario {
             long expectedTotal = expected;
             try (Publisher publisher = run.target.publisher(run.bodyBytes)) {
                 publisher.prepare();
+                if (started != null && publisher instanceof HeraldRedisPublisher herald) {
+                    run.result.put("channelsPerPrimary", herald.channelsPerNode().values().stream()
+                            .map(String::valueOf).collect(Collectors.joining("/")));
+                }
                 run.startMeasuring();
                 Pacer.Run pub = Pacer.run(publisher, rate, messages, 0, run.target::channelOfSeq);
                 String how = run.drain(() -> run.deliveries.delivered() >= expectedTotal, pub.endMicros());

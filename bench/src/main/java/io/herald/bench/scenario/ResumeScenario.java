@@ -24,7 +24,7 @@ public final class ResumeScenario {
             int k = options.integer("k", 20);
             double away = options.decimal("away", 1.0);
             double rate = options.decimal("rate", 5000);
-            int perRound = run.target.perUser() ? run.clientCount : 1;
+            int perRound = run.target.channelCount();
             long warmup = (long) options.integer("warmup", 1) * perRound;
             long missed = (long) k * perRound;
             run.result.put("k", k).put("awayFraction", away).put("rate", rate);

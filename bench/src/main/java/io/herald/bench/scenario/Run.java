@@ -33,6 +33,8 @@ final class Run implements AutoCloseable {
     final WsClients ws;
     final long serverPid;
     final Set<Long> ownPids = new HashSet<>();
+    /** The redis-server processes, when known (the scenario started them): their CPU is reported summed. */
+    private final List<Long> redisPids;
     final Result result = new Result();
     final int concurrency;
     final int bodyBytes;
@@ -43,18 +45,26 @@ final class Run implements AutoCloseable {
     private long measureStartNanos;
     private long selfTicksBefore;
     private ProcStats serverBefore;
+    private long redisTicksBefore;
 
     Run(String scenario, Options options) {
-        this(scenario, options, 100);
+        this(scenario, options, 100, null);
     }
 
     Run(String scenario, Options options, int defaultClients) {
+        this(scenario, options, defaultClients, null);
+    }
+
+    /** @param started the edge and Redis the scenario started ({@code --start}), or null: {@code --server-pid} */
+    Run(String scenario, Options options, int defaultClients, StartedEdge started) {
         this.options = options;
         this.scenario = scenario;
         this.clientCount = options.integer("clients", defaultClients);
-        this.target = new Target(options, clientCount);
-        this.serverPid = options.longValue("server-pid", 0);
+        this.target = new Target(options, clientCount, started == null ? null : started.redisUrl());
+        this.serverPid = started == null ? options.longValue("server-pid", 0) : started.edgePid();
+        this.redisPids = started == null ? List.of() : started.redisPids();
         ownPids.add(serverPid);
+        ownPids.addAll(redisPids);
         for (String pid : options.string("own-pids", "").split(",")) {
             if (!pid.isBlank()) {
                 ownPids.add(Long.parseLong(pid.trim()));
@@ -74,6 +84,9 @@ final class Run implements AutoCloseable {
         result.put("scenario", scenario).put("label", options.string("label", ""))
                 .put("target", target.name()).put("feed", target.feed())
                 .put("channels", target.perUser() ? "user" : "broadcast").put("clients", clientCount);
+        if (started != null) { // columns of their own, so that the CSV rows of runs on a given Redis keep theirs
+            result.put("channelCount", target.channelCount()).put("redis", target.cluster() ? "cluster-3x2" : "one-node");
+        }
     }
 
     /**
@@ -113,6 +126,7 @@ final class Run implements AutoCloseable {
         serverBefore = ProcStats.of(serverPid);
         foreignBefore = HostLoad.foreignTicks(ownPids);
         selfTicksBefore = ProcStats.cpuTicks(ProcessHandle.current().pid());
+        redisTicksBefore = redisTicks();
         measureStartNanos = System.nanoTime();
     }
 
@@ -123,6 +137,10 @@ final class Run implements AutoCloseable {
         if (server != null && serverBefore != null) {
             result.put("serverHwmMB", server.hwmMb()).put("serverCpuPct",
                     Math.round((server.cpuTicks() - serverBefore.cpuTicks()) * 100.0 / ProcStats.TICKS_PER_SECOND / seconds));
+        }
+        long redisTicks = redisTicks();
+        if (!redisPids.isEmpty() && redisTicks >= 0 && redisTicksBefore >= 0) {
+            result.put("redisCpuPct", Math.round((redisTicks - redisTicksBefore) * 100.0 / ProcStats.TICKS_PER_SECOND / seconds));
         }
         long self = ProcStats.cpuTicks(ProcessHandle.current().pid());
         result.put("loadgenCpuPct", Math.round((self - selfTicksBefore) * 100.0 / ProcStats.TICKS_PER_SECOND / seconds));
@@ -150,6 +168,19 @@ final class Run implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** CPU time of every redis-server process together, or -1 when one is gone. */
+    private long redisTicks() {
+        long ticks = 0;
+        for (long pid : redisPids) {
+            long t = ProcStats.cpuTicks(pid);
+            if (t < 0) {
+                return -1;
+            }
+            ticks += t;
+        }
+        return ticks;
     }
 
     long problems() {

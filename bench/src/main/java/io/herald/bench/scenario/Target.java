@@ -26,25 +26,29 @@ import java.util.List;
  * <li>{@code b}: peer B, Socket.IO at {@code --url ws://host:port}, fed with XADD to its adapter's stream.</li>
  * </ul>
  * Herald can give every client a channel of its own ({@code --channels user}) or put all on one
- * ({@code --channels broadcast}); the peers have one broadcast channel only.
+ * ({@code --channels broadcast}), or on a few ({@code --channels broadcast --channel-count N}: client {@code i} on
+ * channel {@code i % N}); the peers have one broadcast channel only. Herald's channels are spread evenly over the
+ * three shards of a Redis Cluster ({@link ShardSpread}); with {@code --cluster true} the feed applies each message
+ * on the primary of its channel's slot, with SPUBLISH.
  */
 public final class Target {
 
     private final String name;
     private final String feed;
     private final boolean perUser;
-    private final int clients;
+    private final boolean cluster;
     private final Protocol protocol;
     private final List<ChannelName> channels;
     private final Options options;
     private final String redisUrl;
     private final String runId;
 
-    public Target(Options options, int clients) {
+    /** @param redisUrl Redis (on a cluster: any node of it), when the scenario started it; null: {@code --redis} */
+    public Target(Options options, int clients, String redisUrl) {
         this.options = options;
-        this.clients = clients;
         this.name = options.string("target", "herald");
-        this.redisUrl = options.string("redis", "redis://127.0.0.1:6390");
+        this.redisUrl = redisUrl != null ? redisUrl : options.string("redis", "redis://127.0.0.1:6390");
+        this.cluster = options.string("cluster", "false").equals("true");
         this.runId = options.string("run-id", "r" + Long.toString(System.currentTimeMillis(), 36));
         String url = options.string("url", switch (name) {
             case "herald" -> "ws://127.0.0.1:8081/ws";
@@ -60,21 +64,25 @@ public final class Target {
             throw new IllegalArgumentException("peer " + name + " has one broadcast channel only: use --channels broadcast");
         }
         this.perUser = mode.equals("user");
+        int channelCount = perUser ? clients : options.integer("channel-count", 1);
+        if (channelCount < 1 || (!perUser && channelCount > 1 && !name.equals("herald"))) {
+            throw new IllegalArgumentException("--channel-count: at least 1, and more than 1 for herald only");
+        }
+        if (cluster && !name.equals("herald")) {
+            throw new IllegalArgumentException("--cluster true: herald only");
+        }
         this.feed = name.equals("herald") ? options.string("feed", "redis") : "redis";
         this.protocol = switch (name) {
             case "herald" -> new HeraldProtocol(URI.create(url), emptyToNull(options.string("token", "")));
             case "a" -> new PlainWsProtocol(URI.create(url));
             default -> new SocketIoProtocol(URI.create(url));
         };
-        this.channels = new ArrayList<>();
-        if (perUser) {
-            for (int i = 0; i < clients; i++) {
-                channels.add(ChannelName.parse("user:" + runId + "-" + i));
-            }
-        } else {
-            channels.add(ChannelName.parse("broadcast:" + runId));
-        }
+        this.channels = channelCount == 1 && !perUser ? List.of(ChannelName.parse("broadcast:" + runId))
+                : ShardSpread.names((perUser ? "user:" : "broadcast:") + runId, channelCount, CLUSTER_SHARDS);
     }
+
+    /** The primaries of the testkit's Redis Cluster, which {@code --cluster true} starts. */
+    static final int CLUSTER_SHARDS = 3;
 
     public String name() {
         return name;
@@ -88,27 +96,38 @@ public final class Target {
         return perUser;
     }
 
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public boolean cluster() {
+        return cluster;
+    }
+
     public Protocol protocol() {
         return protocol;
     }
 
-    /** The channel client {@code i} listens to. */
+    /** The channel client {@code i} listens to: per user its own, else channel {@code i % channels}. */
     public String channelOf(int client) {
-        return channels.get(perUser ? client : 0).value();
+        return channels.get(client % channels.size()).value();
     }
 
-    /** The channel index of message {@code seq}: per user, messages go round the clients. */
+    /** The channel index of message {@code seq}: messages go round the channels. */
     public int channelOfSeq(long seq) {
-        return perUser ? (int) (seq % clients) : 0;
+        return (int) (seq % channels.size());
     }
 
-    /** Receipts of client {@code i}: per user it expects the seqs {@code i, i + clients, ...}; broadcast, all. */
+    /**
+     * Receipts of client {@code i}: it expects the seqs of its channel, {@code i % channels + k * channels} (per user:
+     * {@code i, i + clients, ...}; one broadcast channel: all).
+     */
     public int stride() {
-        return perUser ? clients : 1;
+        return channels.size();
     }
 
     public int offsetOf(int client) {
-        return perUser ? client : 0;
+        return client % channels.size();
     }
 
     public Publisher publisher(int bodyBytes) {
@@ -118,7 +137,7 @@ public final class Target {
                     ? new KafkaPublisher(options.string("kafka", "127.0.0.1:9092"),
                             options.string("topic", "herald.notifications"), channels, envelopes,
                             options.integer("linger-ms", 0))
-                    : new HeraldRedisPublisher(redisUrl, channels, envelopes);
+                    : new HeraldRedisPublisher(redisUrl, cluster, channels, envelopes);
             case "a" -> new RedisPubSubPublisher(redisUrl, "notifications", bodyBytes);
             default -> new SocketIoStreamPublisher(redisUrl, bodyBytes);
         };
