@@ -142,6 +142,9 @@ kafka_start() {
   log "kafka did not start"; tail -20 "$WORK/run/kafka.log"; return 1
 }
 kafka_stop() { stop_pid kafka; }
+# An idle broker for the steps that feed Redis directly: the edge asks Kafka where a channel without a log starts, so
+# a subscribe needs it (the generator creates the topic: --kafka in target_args).
+kafka_idle() { [ -f "$WORK/run/kafka.pid" ] || kafka_start; }
 dispatcher_cmd() { # the dispatcher as it ships, pinned with the servers; extra --properties follow
   echo taskset -c "$SERVER_CPU" java -Xmx512m -jar "$WORK/jars/dispatcher.jar" --server.address=127.0.0.1 --server.port="$DISPATCHER_PORT" \
     --management.server.address=127.0.0.1 --management.server.port="$DISPATCHER_MANAGEMENT_PORT" \
@@ -155,7 +158,8 @@ gen() { timeout 900 taskset -c "$LOAD_CPU" bench/bench "$@"; }
 pid_of() { cat "$WORK/run/$1.pid"; }
 target_args() { # herald | a | b
   case "$1" in
-    herald) echo --target herald --url "ws://127.0.0.1:$EDGE_PORT/ws" --server-pid "$(pid_of edge)" ;;
+    herald) echo --target herald --url "ws://127.0.0.1:$EDGE_PORT/ws" --server-pid "$(pid_of edge)" \
+      --kafka "127.0.0.1:$KAFKA_PORT" ;;
     a) echo --target a --url "ws://127.0.0.1:$PEER_A_PORT" --server-pid "$(pid_of peer)" ;;
     b) echo --target b --url "ws://127.0.0.1:$PEER_B_PORT" --server-pid "$(pid_of peer)" ;;
   esac
@@ -355,7 +359,8 @@ for s in "${steps[@]}"; do
     build) step_build ;;
     report) step_report ;;
     cluster) snapshot_jars; step_cluster ;; # its Redis is the generator's, and it needs no peers
-    fanout|saturation|idle|resume|e2e|dispatcher|jmh) [ -f "$WORK/run/redis.pid" ] || prepare; "step_$s" ;;
+    fanout|saturation|idle|resume) [ -f "$WORK/run/redis.pid" ] || prepare; kafka_idle || exit 1; "step_$s" ;;
+    e2e|dispatcher|jmh) [ -f "$WORK/run/redis.pid" ] || prepare; "step_$s" ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac
 done

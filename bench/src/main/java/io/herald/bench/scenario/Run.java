@@ -105,6 +105,7 @@ final class Run implements AutoCloseable {
 
     /** Connects all clients and records how long it took and how many failed. */
     List<BenchClient> connectAll() throws InterruptedException {
+        EdgeTopic.ensure(options);
         long start = System.nanoTime();
         int failed = ws.connectAll(clients, concurrency);
         List<BenchClient> live = clients.stream().filter(c -> c.ready().isDone()

@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The edge and its Redis, started by the scenario when {@code --start '<edge command>'} is given: first the Redis
@@ -25,8 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * that Redis appended ({@code --spring.data.redis.url}, or {@code --spring.data.redis.cluster.nodes}, which makes the
  * edge SSUBSCRIBE per shard). Both topologies take this one path, so a run on a cluster differs from its one-node
  * counterpart in the Redis only. {@code --redis-cpus} pins the redis-servers (they inherit the generator's pin);
- * {@code --log} takes the edge's output. {@code --kafka host:port}: the broker the edge asks where a channel without
- * a log starts; the scenario creates the edge's topic there ({@code --topic}, {@code --partitions}) when absent.
+ * {@code --log} takes the edge's output. The edge's topic is made by {@link EdgeTopic}.
  */
 final class StartedEdge implements AutoCloseable {
 
@@ -49,14 +45,8 @@ final class StartedEdge implements AutoCloseable {
         boolean cluster = options.string("cluster", "false").equals("true");
         String cpus = options.string("redis-cpus", "");
         String log = options.string("log", "bench/target/edge.log");
-        String kafka = options.string("kafka", "");
-        String topic = options.string("topic", "herald.notifications");
-        int partitions = options.integer("partitions", 6);
         if (command.isBlank()) {
             return null;
-        }
-        if (!kafka.isBlank()) {
-            createTopic(kafka, topic, partitions);
         }
         URI url = URI.create(options.string("url", "ws://127.0.0.1:8081/ws"));
         StartedEdge started;
@@ -124,16 +114,6 @@ final class StartedEdge implements AutoCloseable {
             }
         }
         throw new IOException("the edge did not listen on " + host + ":" + port + " within 120 s; see " + log);
-    }
-
-    private static void createTopic(String bootstrap, String topic, int partitions) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            if (!admin.listTopics().names().get().contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create " + topic + " on " + bootstrap, e);
-        }
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
