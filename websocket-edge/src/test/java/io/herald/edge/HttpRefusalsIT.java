@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.edge.support.EdgeNode;
 import io.herald.edge.support.Frames;
+import io.herald.testkit.auth.TestTokens;
 import io.herald.testkit.http.RawHttp;
 import io.herald.testkit.junit.WithKafka;
 import io.herald.testkit.junit.WithRedis;
@@ -29,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 class HttpRefusalsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final TestTokens TOKENS = new TestTokens(TestTokens.SECRET);
 
     private final String topic = "edge-refusals-" + UUID.randomUUID();
     private final KafkaBroker kafka;
@@ -88,6 +90,35 @@ class HttpRefusalsIT {
                 + "Connection: close\r\n\r\n");
         assertProblem(post, 405);
         assertThat(Frames.parse(post.body()).path("detail").asString()).isEqualTo("method not allowed on /sse");
+    }
+
+    @Test
+    void aWebSocketHandshakeOfAnotherVersionIs426ProblemJsonNamingTheVersionSpoken() throws IOException {
+        // RFC 6455 4.4: a version the server does not speak gets 426 and the versions it does
+        RawHttp.Response response = send(handshake("Sec-WebSocket-Version: 8\r\n"));
+        assertProblem(response, 426);
+        assertThat(response.headers()).containsEntry("sec-websocket-version", "13");
+        assertThat(Frames.parse(response.body()).path("code").asString()).isEqualTo("unsupported-websocket-version");
+    }
+
+    @Test
+    void aRequestToTheSocketThatIsNoHandshakeIs400ProblemJson() throws IOException {
+        RawHttp.Response response = send("GET /ws?access_token=" + TOKENS.token("plain") + " HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertProblem(response, 400);
+        assertThat(Frames.parse(response.body()).path("code").asString()).isEqualTo("not-a-websocket-handshake");
+    }
+
+    @Test
+    void aHandshakeFromAPageOfAnotherOriginIs403ProblemJson() throws IOException {
+        RawHttp.Response response = send(handshake("Sec-WebSocket-Version: 13\r\nOrigin: https://evil.example\r\n"));
+        assertProblem(response, 403);
+        assertThat(Frames.parse(response.body()).path("code").asString()).isEqualTo("origin-not-allowed");
+    }
+
+    private static String handshake(String headers) {
+        return "GET /ws?access_token=" + TOKENS.token("versions") + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + headers + "\r\n";
     }
 
     private RawHttp.Response send(String request) throws IOException {

@@ -2,12 +2,12 @@ package io.herald.edge.ws;
 
 import io.herald.edge.auth.Identity;
 import io.herald.edge.connection.ConnectionGate;
+import io.herald.edge.http.HttpProblem;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer;
@@ -17,9 +17,10 @@ import org.springframework.web.util.WebUtils;
 
 /**
  * {@code GET /ws}: the WebSocket handshake, through Jetty's WebSocket API. In order: the {@link ConnectionGate}
- * (503 draining, 401 token, 429 too many connections, as problem documents), the origin (403 for a page of an origin
- * not in {@code herald.edge.allowed-origins}; a request without {@code Origin}, not a browser's, passes), then the
- * upgrade itself (400 for a request that is no WebSocket handshake).
+ * (503 draining, 401 token, 429 too many connections), the origin (403 for a page of an origin not in
+ * {@code herald.edge.allowed-origins}; a request without {@code Origin}, not a browser's, passes), the protocol version
+ * (426 with {@code Sec-WebSocket-Version: 13} for another one, as RFC 6455 asks), then the upgrade itself (400 for a
+ * request that is no WebSocket handshake). Every refusal is a problem document, like the rest of the node's.
  *
  * <p>No WebSocket extension is negotiated, whatever the client offers (browsers and Node.js's ws offer
  * permessage-deflate in every handshake): compression would encode every frame again for every session (a frame is
@@ -33,6 +34,7 @@ final class EdgeWebSocketServlet extends HttpServlet {
     private final transient EdgeWebSocketHandler handler;
     private final transient CorsConfiguration origins;
     private final transient Limits limits;
+    private final transient HttpProblem problems;
     private transient JettyWebSocketServerContainer container;
 
     /**
@@ -42,8 +44,12 @@ final class EdgeWebSocketServlet extends HttpServlet {
     record Limits(long maxTextBytes, Duration idleTimeout) {
     }
 
+    /** The one protocol version Jetty speaks, and the one RFC 6455 defines. */
+    private static final String WEBSOCKET_VERSION = "13";
+
     EdgeWebSocketServlet(ConnectionGate gate, EdgeWebSocketHandler handler, List<String> allowedOrigins,
-            Limits limits) {
+            Limits limits, HttpProblem problems) {
+        this.problems = problems;
         this.gate = gate;
         this.handler = handler;
         this.origins = new CorsConfiguration();
@@ -74,7 +80,15 @@ final class EdgeWebSocketServlet extends HttpServlet {
             return;
         }
         if (!allowedOrigin(request)) {
-            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            problems.write(response, HttpServletResponse.SC_FORBIDDEN, "origin-not-allowed",
+                    "pages of this origin may not open a socket here (herald.edge.allowed-origins)", null);
+            return;
+        }
+        String version = request.getHeader("Sec-WebSocket-Version");
+        if (version != null && !version.trim().equals(WEBSOCKET_VERSION)) {
+            response.setHeader("Sec-WebSocket-Version", WEBSOCKET_VERSION);
+            problems.write(response, 426, "unsupported-websocket-version",
+                    "this node speaks WebSocket version " + WEBSOCKET_VERSION + " (RFC 6455) only", null);
             return;
         }
         boolean upgraded = container.upgrade((upgradeRequest, upgradeResponse) -> {
@@ -82,8 +96,9 @@ final class EdgeWebSocketServlet extends HttpServlet {
             return new EdgeSocket(handler, identity);
         }, request, response);
         if (!upgraded && !response.isCommitted()) {
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            response.getOutputStream().write("Can \"Upgrade\" only to \"WebSocket\".".getBytes(StandardCharsets.UTF_8));
+            problems.write(response, HttpServletResponse.SC_BAD_REQUEST, "not-a-websocket-handshake",
+                    "/ws takes a WebSocket handshake (GET with Upgrade: websocket, Connection: Upgrade, "
+                            + "Sec-WebSocket-Key and Sec-WebSocket-Version: 13)", null);
         }
     }
 

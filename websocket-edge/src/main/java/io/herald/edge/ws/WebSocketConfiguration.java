@@ -1,6 +1,7 @@
 package io.herald.edge.ws;
 
 import io.herald.edge.connection.ConnectionGate;
+import io.herald.edge.http.HttpProblem;
 import io.herald.edge.settings.EdgeProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -17,12 +18,12 @@ public class WebSocketConfiguration {
 
     @Bean
     ServletRegistrationBean<EdgeWebSocketServlet> webSocketServlet(ConnectionGate gate, EdgeWebSocketHandler handler,
-            EdgeProperties properties) {
+            EdgeProperties properties, HttpProblem problems) {
         // the heartbeat decides when a silent peer is dead (4000); the container's idle timeout only backs it up
         EdgeWebSocketServlet.Limits limits = new EdgeWebSocketServlet.Limits(properties.limits().maxFrameBytes(),
                 properties.heartbeat().timeout().plus(properties.heartbeat().interval()));
         ServletRegistrationBean<EdgeWebSocketServlet> registration = new ServletRegistrationBean<>(
-                new EdgeWebSocketServlet(gate, handler, properties.allowedOrigins(), limits), "/ws");
+                new EdgeWebSocketServlet(gate, handler, properties.allowedOrigins(), limits, problems), "/ws");
         registration.setName("herald-ws");
         registration.setLoadOnStartup(1);
         return registration;
