@@ -242,8 +242,11 @@ class SseIT {
         assertThat(SseTestClient.get(edge.http("/sse?access_token=" + TOKENS.token(user)), Map.of()).statusCode()).isEqualTo(400);
         assertThat(SseTestClient.get(sse(TOKENS.token(user), "nocolon"), Map.of()).statusCode()).isEqualTo(400);
         // a page of another origin may not read the stream (no herald.edge.allowed-origins on this node)
-        assertThat(SseTestClient.get(sse(TOKENS.token(user), "user:" + user), Map.of("Origin", "https://evil.example"))
-                .statusCode()).isEqualTo(403);
+        HttpResponse<String> otherOrigin = SseTestClient.get(sse(TOKENS.token(user), "user:" + user),
+                Map.of("Origin", "https://evil.example"));
+        assertThat(otherOrigin.statusCode()).isEqualTo(403);
+        assertThat(otherOrigin.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(Frames.parse(otherOrigin.body()).path("code").asString()).isEqualTo("origin-not-allowed");
 
         HttpResponse<String> badResume = SseTestClient.get(sse(TOKENS.token(user), "user:" + user), Map.of("Last-Event-ID", "%%%"));
         assertThat(badResume.statusCode()).isEqualTo(400);

@@ -1,12 +1,18 @@
 package io.herald.edge.http;
 
 import io.herald.edge.settings.EdgeProperties;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.DefaultCorsProcessor;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
@@ -18,9 +24,11 @@ import org.springframework.web.filter.CorsFilter;
 class CrossOriginConfiguration {
 
     private final EdgeProperties properties;
+    private final HttpProblem problems;
 
-    CrossOriginConfiguration(EdgeProperties properties) {
+    CrossOriginConfiguration(EdgeProperties properties, HttpProblem problems) {
         this.properties = properties;
+        this.problems = problems;
     }
 
     /** Cross-origin reads of {@code /sse} and {@code /dev/token}, for the origins allowed to open a WebSocket. */
@@ -36,8 +44,30 @@ class CrossOriginConfiguration {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/sse", cors);
         source.registerCorsConfiguration("/dev/**", cors);
-        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        CorsFilter filter = new CorsFilter(source);
+        filter.setCorsProcessor(new ProblemRefusals(problems));
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(filter);
         registration.addUrlPatterns("/sse", "/dev/*");
         return registration;
+    }
+
+    /** Spring's CORS checks, with a refused origin answered like every other refusal of the node: a problem document. */
+    private static final class ProblemRefusals extends DefaultCorsProcessor {
+
+        private final HttpProblem problems;
+
+        ProblemRefusals(HttpProblem problems) {
+            this.problems = problems;
+        }
+
+        @Override
+        protected void rejectRequest(ServerHttpResponse response) throws IOException {
+            response.setStatusCode(HttpStatus.FORBIDDEN);
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            response.getBody().write(problems.document(HttpStatus.FORBIDDEN.value(), "origin-not-allowed",
+                    "pages of this origin may not read this (herald.edge.allowed-origins)").toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            response.flush();
+        }
     }
 }
