@@ -87,16 +87,21 @@ public final class ApplyScenario {
             List<Future<?>> loops = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
+                // a thread owns the channels t, t + threads, ... (a partition's), so offsets grow per channel; round
+                // the thread's own list, so that no channel is shared however --threads and --channels divide
+                List<ChannelName> owned = new ArrayList<>();
+                for (int i = thread; i < channels.size(); i += threads) {
+                    owned.add(channels.get(i));
+                }
                 loops.add(pool.submit(() -> {
-                    // a thread owns the channels t, t + threads, ... (a partition's), so offsets grow per channel
                     long offset = 1;
                     long n = 0;
                     List<ApplyCommand> commands = new ArrayList<>(batch);
                     while (System.nanoTime() < deadline) {
                         commands.clear();
                         for (int i = 0; i < batch; i++, n++) {
-                            ChannelName channel = channelCount > 0
-                                    ? channels.get((int) ((thread + n * threads) % channelCount))
+                            ChannelName channel = !owned.isEmpty()
+                                    ? owned.get((int) (n % owned.size()))
                                     : ChannelName.parse("user:" + runId + "-" + thread + "-" + n);
                             commands.add(new ApplyCommand(channel, offset++, thread,
                                     envelopes.json(channel.value(), n, 0), Retention.DEFAULT));
