@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.e2e.support.Frames;
 import io.herald.e2e.support.Ingest;
+import io.herald.e2e.support.SharedSystem;
 import io.herald.e2e.support.Systems;
 import io.herald.e2e.system.HeraldSystem;
 import io.herald.testkit.ws.WsTestClient;
@@ -12,9 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,21 +24,17 @@ import tools.jackson.databind.JsonNode;
  * 100 notifications posted to ingest, drops, and resumes on edge B from its last ID. Counted from the raw
  * frames of both connections, it has every notification exactly once and in order.
  */
+@ExtendWith(SharedSystem.class)
+@Order(SharedSystem.ORDER)
 class ResumeAcrossEdgesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static HeraldSystem system;
 
+    /** The run's default system, shared with the fault suite (its channel, user:42, is this class's own). */
     @BeforeAll
-    static void start() {
-        system = Systems.start("resume-across-edges", 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
+    static void start(HeraldSystem shared) {
+        system = shared;
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.core.kafka.Topics;
 import io.herald.e2e.support.Ingest;
-import io.herald.e2e.support.Systems;
+import io.herald.e2e.support.SharedSystem;
 import io.herald.e2e.system.HeraldSystem;
 import io.herald.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -24,29 +24,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * DESIGN.md's fault table, row by row, on real processes under a steady load: each scenario fails on a single
  * lost, duplicated or reordered notification, and on any reset while Kafka still holds what a client missed.
- * One system serves every scenario; each scenario repairs what it broke.
+ * One system serves every scenario, the run's default one that other classes share ({@link SharedSystem}): each
+ * scenario repairs what it broke.
  */
+@ExtendWith(SharedSystem.class)
+@Order(SharedSystem.ORDER)
 class FaultsIT {
 
     private static HeraldSystem system;
 
     @BeforeAll
-    static void start() {
-        system = Systems.start("faults", 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
+    static void start(HeraldSystem shared) {
+        system = shared;
     }
 
     @Test
