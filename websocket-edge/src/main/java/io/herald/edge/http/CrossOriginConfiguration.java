@@ -1,16 +1,13 @@
 package io.herald.edge.http;
 
 import io.herald.edge.settings.EdgeProperties;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.DefaultCorsProcessor;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -60,14 +57,10 @@ class CrossOriginConfiguration {
             this.problems = problems;
         }
 
+        /** The response is the servlet's (CorsFilter's processor wraps it); nothing of it was written yet. */
         @Override
-        protected void rejectRequest(ServerHttpResponse response) throws IOException {
-            response.setStatusCode(HttpStatus.FORBIDDEN);
-            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-            response.getBody().write(problems.document(HttpStatus.FORBIDDEN.value(), "origin-not-allowed",
-                    "pages of this origin may not read this (herald.edge.allowed-origins)").toString()
-                    .getBytes(StandardCharsets.UTF_8));
-            response.flush();
+        protected void rejectRequest(ServerHttpResponse response) {
+            problems.originNotAllowed(((ServletServerHttpResponse) response).getServletResponse());
         }
     }
 }

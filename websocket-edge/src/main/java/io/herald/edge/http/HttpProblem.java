@@ -61,6 +61,15 @@ public class HttpProblem {
                 null);
     }
 
+    /**
+     * 403: the request comes from a page whose origin is not in {@code herald.edge.allowed-origins}, on any endpoint
+     * (the WebSocket handshake checks it itself, the event stream and the dev token through CORS).
+     */
+    public void originNotAllowed(HttpServletResponse response) {
+        write(response, 403, "origin-not-allowed",
+                "pages of this origin may not connect here (herald.edge.allowed-origins)", null);
+    }
+
     /** 503: the node is shutting down and drains its connections; another node takes the client. */
     public void draining(HttpServletResponse response) {
         response.setHeader("Retry-After", "1"); // any other node takes it now

@@ -80,8 +80,7 @@ final class EdgeWebSocketServlet extends HttpServlet {
             return;
         }
         if (!allowedOrigin(request)) {
-            problems.write(response, HttpServletResponse.SC_FORBIDDEN, "origin-not-allowed",
-                    "pages of this origin may not open a socket here (herald.edge.allowed-origins)", null);
+            problems.originNotAllowed(response);
             return;
         }
         String version = request.getHeader("Sec-WebSocket-Version");
