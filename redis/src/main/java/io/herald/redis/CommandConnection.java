@@ -86,10 +86,6 @@ public final class CommandConnection implements AutoCloseable {
         return where;
     }
 
-    public Timeouts timeouts() {
-        return timeouts;
-    }
-
     /**
      * The client the connection was made by, for connections of another kind to the same Redis (the edge's pub/sub);
      * shut down by {@link #close()}.
@@ -167,7 +163,7 @@ public final class CommandConnection implements AutoCloseable {
      *
      * @throws RedisUnavailableException when it could not be opened in time
      */
-    public StatefulConnection<String, String> open(Duration wait) {
+    private StatefulConnection<String, String> open(Duration wait) {
         try {
             return connecting().get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
