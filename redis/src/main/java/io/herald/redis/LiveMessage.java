@@ -68,6 +68,20 @@ public record LiveMessage(Position id, Position prev, String envelopeJson, boole
         return !prev.isAfter(cursor) && id.isAfter(cursor);
     }
 
+    /**
+     * Whether this notification, arriving live, is the next one of its channel for a live subscription at
+     * {@code lastSent}: as {@link #continues}, except that a {@code prev} of {@code 0-0} continues any earlier
+     * position. That exception is safe for a live subscription only, never for a history read: since the subscription
+     * was confirmed, every notification the channel published reached it through pub/sub or a catch-up (a lost
+     * connection, a moved slot or a dropped message starts one, see {@code PubSubHub}, {@code TailCheck}), so one
+     * between {@code lastSent} and this one would have been delivered, and {@code 0-0} then only says that Redis
+     * forgot the channel in between (its meta expired), which this subscription does not depend on. After Redis lost
+     * its data the apply script writes a base below which Kafka must be read, not {@code 0-0}.
+     */
+    public boolean continuesLive(Position lastSent) {
+        return prev.isNone() ? id.isAfter(lastSent) : continues(lastSent);
+    }
+
     /** The same notification flagged as a replay. */
     public LiveMessage asReplay() {
         return new LiveMessage(id, prev, envelopeJson, true);

@@ -74,4 +74,15 @@ class LiveMessageTest {
         assertThat(first.continues(Position.ofOffset(5))).isFalse();
         assertThat(first.continues(Position.ofOffset(19))).isFalse();
     }
+
+    @Test
+    void liveAPrevOfNoneContinuesAnyEarlierPositionAndOtherwiseTheSameRule() {
+        LiveMessage first = new LiveMessage(Position.ofOffset(20), Position.NONE, "{}");
+        assertThat(first.continuesLive(Position.ofOffset(5))).as("a live subscription saw all after 5").isTrue();
+        assertThat(first.continuesLive(Position.NONE)).isTrue();
+        assertThat(first.continuesLive(Position.ofOffset(20))).as("already delivered").isFalse();
+        LiveMessage next = new LiveMessage(Position.ofOffset(30), Position.ofOffset(20), "{}");
+        assertThat(next.continuesLive(Position.ofOffset(20))).isTrue();
+        assertThat(next.continuesLive(Position.ofOffset(19))).as("prev was never delivered: a gap").isFalse();
+    }
 }

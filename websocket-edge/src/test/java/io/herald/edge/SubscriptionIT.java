@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.Envelope;
+import io.herald.core.kafka.ChannelPartitioner;
 import io.herald.core.position.Position;
 import io.herald.redis.RedisKeys;
 import io.herald.edge.support.EdgeNode;
@@ -207,6 +208,33 @@ class SubscriptionIT {
     }
 
     @Test
+    void aNewChannelsFirstMessagesGoLiveWithoutACatchUp() {
+        String channel = channel(); // never published: Redis has no meta, the baseline is its partition's end
+        MeterRegistry meters = edge.bean(MeterRegistry.class);
+        Counter scans = meters.counter("herald.edge.history.kafka.scans");
+        Counter gaps = meters.counter("herald.edge.gaps", "detected_by", "prev_mismatch");
+        String neighbour = neighbourOf(channel);
+        pipeline.publish(neighbour, 0); // the partition is not empty: the baseline is no 0-0
+        try (WsTestClient client = WsTestClient.connect(edge.ws(TOKEN))) {
+            client.send(subscribe(channel, null));
+            client.awaitFrame(f -> Frames.is(f, "subscribed", channel), WAIT);
+            double scansBefore = scans.count();
+            double gapsBefore = gaps.count();
+
+            // another channel's record lies between the baseline and the first: a Kafka read would have to scan it.
+            // The first is applied with prev 0-0, yet nothing of the channel can lie between the baseline and it that
+            // this live subscription did not see: no gap, no Kafka read
+            pipeline.publish(neighbour, 1);
+            IntStream.range(0, 3).forEach(n -> pipeline.publish(channel, n));
+
+            await().atMost(WAIT).until(() -> Frames.counters(client.frames(), channel).size() >= 3);
+            assertThat(Frames.counters(client.frames(), channel)).containsExactly(0, 1, 2);
+            assertThat(gaps.count()).isEqualTo(gapsBefore);
+            assertThat(scans.count()).isEqualTo(scansBefore);
+        }
+    }
+
+    @Test
     void theChainRuleStillSeesAGapAfterABaselineThatIsNoRecordOfTheChannel() {
         String channel = channel();
         IntStream.range(0, 3).forEach(n -> pipeline.publish(channel, n));
@@ -345,6 +373,17 @@ class SubscriptionIT {
 
     private static String channel() {
         return "user:" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Another new channel on the same partition of the test's 3. */
+    private static String neighbourOf(String channel) {
+        int partition = ChannelPartitioner.partitionOf(ChannelName.parse(channel), 3);
+        while (true) {
+            String other = channel();
+            if (ChannelPartitioner.partitionOf(ChannelName.parse(other), 3) == partition) {
+                return other;
+            }
+        }
     }
 
     private static List<Integer> range(int from, int to) {

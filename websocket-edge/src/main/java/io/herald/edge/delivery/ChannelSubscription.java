@@ -11,8 +11,9 @@ import java.util.ArrayDeque;
  * each exactly once, with no gap. The state is {@code lastSent}, the position of the last notification
  * handed to the session, and whether the subscription is live.
  *
- * <p>Live, a pub/sub message is delivered when it continues {@code lastSent} ({@link LiveMessage#continues}:
- * {@code prev <= lastSent < id}, since {@code lastSent} may be a baseline that is no notification of the channel);
+ * <p>Live, a pub/sub message is delivered when it continues {@code lastSent} ({@link LiveMessage#continuesLive}:
+ * {@code prev <= lastSent < id}, since {@code lastSent} may be a baseline that is no notification of the channel, or
+ * {@code prev} is {@code 0-0}: a new channel's first message needs no catch-up);
  * an older one is a duplicate and dropped; any other reveals a gap, and the subscription stops being live: it
  * buffers what arrives and asks for a catch-up, which reads the log (then Kafka) from {@code lastSent} and then flushes
  * the buffer, dropping what it already sent. A new subscription starts in that same catching-up state, so
@@ -82,7 +83,7 @@ public final class ChannelSubscription implements HistoryListener {
             if (!message.id().isAfter(lastSent)) {
                 return;
             }
-            gap = !message.continues(lastSent);
+            gap = !message.continuesLive(lastSent);
             if (gap) {
                 live = false;
                 buffer(message, frame, createdAt, expiresAt);
@@ -259,7 +260,7 @@ public final class ChannelSubscription implements HistoryListener {
                 Pending next = pending.peek();
                 if (!next.message.id().isAfter(lastSent)) {
                     pending.poll();
-                } else if (next.message.continues(lastSent)) {
+                } else if (next.message.continuesLive(lastSent)) {
                     pending.poll();
                     deliverLive(next.message.id(), next.frame, next.createdAt, next.expiresAt);
                 } else {
