@@ -307,7 +307,9 @@ public abstract class ClientConformance {
             } finally {
                 client.release();
             }
-            awaitNumbers(client, channel, total);
+            // the resume reads 48 MB back from the log at the client's pace: on a loaded CI host (two modules' tests
+            // at once) that alone has taken more than WAIT
+            await().atMost(WAIT.multipliedBy(3)).until(() -> client.observed().channel(channel).numbers().size() >= total);
             pipeline.publish(channel, total, padding);
             awaitNumbers(client, channel, total + 1);
 
