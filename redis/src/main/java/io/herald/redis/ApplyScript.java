@@ -134,6 +134,21 @@ public final class ApplyScript {
          */
         public void add(ChannelName channel, long offset, int partition, String envelopeJson, Retention retention,
                 Position ifNew) {
+            add(channel, offset, partition, -1, -1, envelopeJson, retention, ifNew);
+        }
+
+        /**
+         * As {@link #add(ChannelName, long, int, String, Retention, Position)}, on a topic whose partition count
+         * grew ({@code core.kafka.TopicLayout}).
+         *
+         * @param movedFrom for a partition a growth created, the partition its channels may have lived in before
+         *                  (the channel's meta then names it, and the record moves the channel here); else -1
+         * @param movedTo   the partition the channel lives in now when a growth has since moved it away from
+         *                  {@code partition} (a record read again from its old partition is then a duplicate when
+         *                  at or below the channel's last position); else -1
+         */
+        public void add(ChannelName channel, long offset, int partition, int movedFrom, int movedTo,
+                String envelopeJson, Retention retention, Position ifNew) {
             Integer number = channelNumbers.get(channel);
             if (number == null) {
                 number = channelNumbers.size() + 1;
@@ -148,7 +163,7 @@ public final class ApplyScript {
             }
             recordArgs.add(number.toString());
             recordArgs.add(Long.toString(offset));
-            recordArgs.add(Integer.toString(partition));
+            recordArgs.add(partition + (movedFrom < 0 ? "" : "<" + movedFrom) + (movedTo < 0 ? "" : ">" + movedTo));
             recordArgs.add(envelopeJson);
             recordArgs.add(ifNew.toString());
         }

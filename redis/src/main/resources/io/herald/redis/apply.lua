@@ -6,7 +6,10 @@
 -- ARGV[1] PUBLISH or SPUBLISH, ARGV[2] C, the number of channels,
 -- then per channel c, ARGV[3+4(c-1)] .. ARGV[6+4(c-1)]: pub/sub channel, MAXLEN (approximate), log expiry in
 --   seconds, meta expiry in seconds (longer than the log's: the last position outlives the history),
--- then per record, 5 values: its channel c, Kafka offset, Kafka partition, envelope JSON, and the prev of a channel
+-- then per record, 5 values: its channel c, position offset (the Kafka offset plus its partition's base, see
+--   core.kafka.TopicLayout), Kafka partition ("p"; "p<q" for a partition a growth of the topic created, whose
+--   channels may have lived in partition q before; "p>r" for a record of a channel that a growth has since moved on
+--   to partition r), envelope JSON, and the prev of a channel
 --   this dataset has no trace of (0-0, or after Redis lost its data the position just before the offset from which
 --   the dataset holds every record of the partition: the channel's previous record is at or below it, and nothing
 --   of the channel lies between the two).
@@ -27,8 +30,9 @@ for i = firstRecord, #ARGV, 5 do
   lastRecord[tonumber(ARGV[i])] = i
 end
 
-local function apply(c, offsetArg, partition, envelope, ifNew)
+local function apply(c, offsetArg, partitionArg, envelope, ifNew)
   local log = KEYS[2 * c - 1]
+  local partition, movedFrom, movedTo = string.match(partitionArg, '^(%d+)<?(%d*)>?(%d*)$')
   local state = known[c]
   if not state then
     local fields = redis.call('HMGET', KEYS[2 * c], 'last', 'part')
@@ -36,7 +40,14 @@ local function apply(c, offsetArg, partition, envelope, ifNew)
     known[c] = state
   end
   local last, part = state[1], state[2]
-  if part and part ~= partition then
+  local offset = tonumber(offsetArg)
+  if part and part ~= partition and part ~= movedFrom then
+    -- a channel's positions increase across a growth's move: a record of its old partition read again (a repair)
+    -- after it moved on is applied already when at or below last
+    local lastOffset = last and tonumber(string.match(last, '^(%d+)-'))
+    if part == movedTo and lastOffset and offset <= lastOffset then
+      return {0, last}
+    end
     return {2, last or '0-0', part}
   end
   if not last then
@@ -46,7 +57,6 @@ local function apply(c, offsetArg, partition, envelope, ifNew)
       last = top[1][1]
     end
   end
-  local offset = tonumber(offsetArg)
   if last then
     local lastOffset = tonumber(string.match(last, '^(%d+)-'))
     if lastOffset and offset <= lastOffset then

@@ -61,7 +61,8 @@ final class ApplyCalls {
                 ApplyScript.Call call = script.call();
                 for (int i : part) {
                     ApplyCommand c = commands.get(i);
-                    call.add(c.channel(), c.offset(), c.partition(), c.envelopeJson(), c.retention(), ifNew.apply(c.partition()));
+                    call.add(c.channel(), c.offset(), c.partition(), c.movedFrom(), c.movedTo(), c.envelopeJson(), c.retention(),
+                            ifNew.apply(c.partition()));
                 }
                 sent.add(new Sent(part, call.send(redis)));
             }

@@ -1,6 +1,7 @@
 package io.herald.dispatcher.consumer;
 
 import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.redis.ApplyResult;
 import io.herald.redis.RedisKeys;
 import io.herald.engine.apply.ApplyCommand;
@@ -163,7 +164,7 @@ public final class DatasetRepair {
                 List<ApplyCommand> chunk = new ArrayList<>(CHUNK);
                 scan.read(range, Progress.NONE, record -> {
                     // a record on another partition than its channel's home was moved there, not applied
-                    if (decoder.decode(record) instanceof CommandDecoder.Accepted accepted
+                    if (decoder.decode(record, TopicLayout.of(topic, partitions.size())) instanceof CommandDecoder.Accepted accepted
                             && ChannelPartitioner.partitionOf(accepted.command().channel(), partitions.size())
                                     == record.partition()) {
                         chunk.add(accepted.command());

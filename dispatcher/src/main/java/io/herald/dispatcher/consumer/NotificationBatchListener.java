@@ -1,6 +1,7 @@
 package io.herald.dispatcher.consumer;
 
 import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.redis.ApplyResult;
 import io.herald.engine.apply.ApplyCommand;
 import io.herald.dispatcher.apply.Applier;
@@ -93,7 +94,8 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
         List<Move> moves = new ArrayList<>();
         Map<String, Integer> partitionCounts = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            Decoded decoded = decoder.decode(record);
+            Decoded decoded = decoder.decode(record, TopicLayout.of(record.topic(),
+                    partitionCounts.computeIfAbsent(record.topic(), topic -> consumer.partitionsFor(topic).size())));
             if (decoded instanceof Accepted accepted) {
                 int home = ChannelPartitioner.partitionOf(accepted.command().channel(),
                         partitionCounts.computeIfAbsent(record.topic(), topic -> consumer.partitionsFor(topic).size()));

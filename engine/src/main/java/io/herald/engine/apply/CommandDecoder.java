@@ -4,6 +4,7 @@ import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.InvalidEnvelopeException;
 import io.herald.core.envelope.InvalidEnvelopeException.Reason;
 import io.herald.core.kafka.RecordDecoder;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.engine.retention.RetentionPolicy;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,12 +39,18 @@ public final class CommandDecoder {
     public record Rejected(ConsumerRecord<byte[], byte[]> record, InvalidEnvelopeException error) implements Decoded {
     }
 
-    public Decoded decode(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Decodes a record of the notification topic; {@code layout} gives its position (its offset plus its partition's
+     * base) and the partition its channel may have moved from, and must know the record's partition.
+     */
+    public Decoded decode(ConsumerRecord<byte[], byte[]> record, TopicLayout layout) {
         try {
             Envelope envelope = records.decode(record.topic(), record.partition(), record.offset(), record.timestamp(),
                     record.key(), record.value());
-            return new Accepted(record, new ApplyCommand(envelope.channel(), record.offset(), record.partition(),
-                    new String(records.codec().encode(envelope), StandardCharsets.UTF_8), retention.of(envelope.channel())));
+            return new Accepted(record, new ApplyCommand(envelope.channel(),
+                    layout.position(record.partition(), record.offset()).offset(), record.partition(),
+                    new String(records.codec().encode(envelope), StandardCharsets.UTF_8), retention.of(envelope.channel()),
+                    layout.source(record.partition()), movedTo(layout, envelope, record.partition(), record.offset())));
         } catch (InvalidEnvelopeException e) {
             return new Rejected(record, e);
         } catch (RuntimeException e) {
@@ -53,5 +60,11 @@ public final class CommandDecoder {
             return new Rejected(record, new InvalidEnvelopeException(Reason.INVALID_VALUE, "",
                     "envelope could not be decoded (" + e.getClass().getSimpleName() + ")"));
         }
+    }
+
+    /** Only for a record that is its channel's in its partition: a misplaced one is moved, never applied there. */
+    private static int movedTo(TopicLayout layout, Envelope envelope, int partition, long offset) {
+        int home = layout.home(envelope.channel());
+        return home == partition || layout.homeAt(envelope.channel(), partition, offset) != partition ? -1 : home;
     }
 }

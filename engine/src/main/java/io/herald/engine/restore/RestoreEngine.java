@@ -1,6 +1,7 @@
 package io.herald.engine.restore;
 
 import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import io.herald.redis.ApplyScript;
@@ -109,7 +110,7 @@ public final class RestoreEngine {
     private void accept(ConsumerRecord<byte[], byte[]> record, OffsetRange range, int partitionCount,
             Map<ChannelName, Position> lastSeen, Chunk chunk, Tally tally) {
         tally.matched++;
-        if (!(decoder.decode(record) instanceof CommandDecoder.Accepted accepted)) {
+        if (!(decoder.decode(record, TopicLayout.of(kafka.topic(), partitionCount)) instanceof CommandDecoder.Accepted accepted)) {
             tally.invalid++;
             return;
         }

@@ -10,6 +10,7 @@ import io.herald.engine.retention.RetentionDefaults;
 import io.herald.engine.retention.RetentionOverride;
 import io.herald.engine.retention.RetentionSettings;
 import io.herald.core.kafka.RecordDecoder;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.engine.apply.CommandDecoder.Accepted;
 import io.herald.engine.apply.CommandDecoder.Decoded;
 import io.herald.engine.apply.CommandDecoder.Rejected;
@@ -44,13 +45,13 @@ class CommandDecoderTest {
     }
 
     private ApplyCommand accepted(ConsumerRecord<byte[], byte[]> record) {
-        Decoded decoded = decoder.decode(record);
+        Decoded decoded = decoder.decode(record, TopicLayout.of("herald.notifications", 3));
         assertThat(decoded).isInstanceOf(Accepted.class);
         return ((Accepted) decoded).command();
     }
 
     private Rejected rejected(ConsumerRecord<byte[], byte[]> record) {
-        Decoded decoded = decoder.decode(record);
+        Decoded decoded = decoder.decode(record, TopicLayout.of("herald.notifications", 3));
         assertThat(decoded).isInstanceOf(Rejected.class);
         return (Rejected) decoded;
     }
