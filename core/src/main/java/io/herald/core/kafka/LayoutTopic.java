@@ -29,10 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Where a {@link TopicLayout} is kept: the compacted one-partition topic {@code <topic>.layout}, one record per
- * generation (key: its number; value: {@code {"generation":1,"partitions":6,"cuts":{"0":1234,...}}}, cuts absent
- * until sealed), the latest record of a key winning. A topic that never grew has no layout topic: its layout is its
- * partition count. {@code heraldctl topic grow} is the only writer; every service reads it.
+ * Where a {@link TopicLayout} is kept: the compacted one-partition topic {@code <topic>.layout}. One record per
+ * generation, written by {@code heraldctl topic grow} (key {@code "1"}; value
+ * {@code {"generation":1,"partitions":6,"sealAfter":<epoch ms>}}), and one per cut, written by the dispatcher that
+ * cut the partition, in the transaction that commits its offset (key {@code "1/2"}; value
+ * {@code {"generation":1,"partition":2,"cut":1234}}); the first cut of a partition stands. Readers use
+ * {@code read_committed}. A topic that never grew has no layout topic: its layout is its partition count.
  */
 public final class LayoutTopic {
 
@@ -47,21 +49,96 @@ public final class LayoutTopic {
     }
 
     /**
-     * The topic's layout as Kafka holds it now.
+     * The topic's layout as Kafka holds it now, with clients opened for this one read.
      *
      * @param clientConfig bootstrap servers and security, as for any client of the cluster
      * @throws KafkaException when Kafka does not answer within {@code timeout}, or the topic does not exist
      */
     public static TopicLayout read(Map<String, Object> clientConfig, String topic, Duration timeout) {
-        Map<String, TopicDescription> topics = describe(clientConfig, topic, timeout);
-        TopicDescription notifications = topics.get(topic);
-        if (notifications == null) {
-            throw new KafkaException("topic " + topic + " does not exist");
+        try (Reader reader = new Reader(clientConfig, topic, timeout)) {
+            return reader.read();
         }
-        if (!topics.containsKey(of(topic))) {
-            return TopicLayout.of(topic, notifications.partitions().size());
+    }
+
+    /** Reads the layout again and again with the same two clients (an admin and an assigned consumer). */
+    public static final class Reader implements AutoCloseable {
+
+        private final String topic;
+        private final Duration timeout;
+        private final Admin admin;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final TopicPartition partition;
+
+        public Reader(Map<String, Object> clientConfig, String topic, Duration timeout) {
+            this.topic = topic;
+            this.timeout = timeout;
+            this.partition = new TopicPartition(of(topic), 0);
+            Map<String, Object> adminConfig = new HashMap<>(clientConfig);
+            adminConfig.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
+            this.admin = Admin.create(adminConfig);
+            Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
+            consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // cuts come in transactions
+            consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
+            consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
-        return parse(topic, records(clientConfig, of(topic), timeout));
+
+        /** The layout now. Throws {@link KafkaException} when Kafka does not answer or the topic does not exist. */
+        public TopicLayout read() {
+            Map<String, TopicDescription> topics = describe();
+            TopicDescription notifications = topics.get(topic);
+            if (notifications == null) {
+                throw new KafkaException("topic " + topic + " does not exist");
+            }
+            if (!topics.containsKey(of(topic))) {
+                return TopicLayout.of(topic, notifications.partitions().size());
+            }
+            return parse(topic, records());
+        }
+
+        private Map<String, TopicDescription> describe() {
+            Map<String, TopicDescription> found = new HashMap<>();
+            for (String name : List.of(topic, of(topic))) {
+                try {
+                    found.put(name, admin.describeTopics(List.of(name)).topicNameValues().get(name)
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new KafkaException("could not describe " + name + ": " + e.getCause(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KafkaException("interrupted while reading the layout of " + topic, e);
+                } catch (TimeoutException e) {
+                    throw new KafkaException("kafka did not describe " + name + " within " + timeout, e);
+                }
+            }
+            return found;
+        }
+
+        private List<byte[]> records() {
+            List<byte[]> values = new ArrayList<>();
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new KafkaException("could not read " + partition.topic() + " within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(1));
+            admin.close(Duration.ofSeconds(1));
+        }
     }
 
     /**
@@ -80,6 +157,12 @@ public final class LayoutTopic {
                     : List.of(layout.newest())) {
                 producer.send(new ProducerRecord<>(of(layout.topic()), 0, Integer.toString(generation.number()),
                         format(generation))).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                for (Map.Entry<Integer, Long> cut : new TreeMap<>(generation.cuts()).entrySet()) {
+                    ProducerRecord<byte[], byte[]> record = cutRecord(layout.topic(), generation.number(), cut.getKey(),
+                            cut.getValue());
+                    producer.send(new ProducerRecord<>(record.topic(), 0, new String(record.key(), StandardCharsets.UTF_8),
+                            new String(record.value(), StandardCharsets.UTF_8))).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,84 +172,43 @@ public final class LayoutTopic {
         }
     }
 
+    /** The record of a cut, for the dispatcher's transactional producer. */
+    public static ProducerRecord<byte[], byte[]> cutRecord(String topic, int generation, int partition, long cut) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("generation", generation);
+        node.put("partition", partition);
+        node.put("cut", cut);
+        return new ProducerRecord<>(of(topic), 0, (generation + "/" + partition).getBytes(StandardCharsets.UTF_8),
+                JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8));
+    }
+
     static String format(TopicLayout.Generation generation) {
         ObjectNode node = JSON.createObjectNode();
         node.put("generation", generation.number());
         node.put("partitions", generation.partitions());
-        if (generation.cuts() != null) {
-            ObjectNode cuts = node.putObject("cuts");
-            new TreeMap<>(generation.cuts()).forEach((partition, cut) -> cuts.put(Integer.toString(partition), cut));
-        }
+        node.put("sealAfter", generation.sealAfter());
         return JSON.writeValueAsString(node);
     }
 
     static TopicLayout parse(String topic, List<byte[]> values) {
-        Map<Integer, TopicLayout.Generation> latest = new TreeMap<>();
+        Map<Integer, JsonNode> generations = new TreeMap<>();
+        Map<Integer, Map<Integer, Long>> cuts = new HashMap<>();
         for (byte[] value : values) {
             if (value == null) {
                 continue;
             }
             JsonNode node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
-            Map<Integer, Long> cuts = null;
-            if (node.has("cuts")) {
-                cuts = new HashMap<>();
-                for (Map.Entry<String, JsonNode> cut : node.get("cuts").properties()) {
-                    cuts.put(Integer.valueOf(cut.getKey()), cut.getValue().asLong());
-                }
-            }
             int number = node.get("generation").asInt();
-            latest.put(number, new TopicLayout.Generation(number, node.get("partitions").asInt(), cuts));
-        }
-        return new TopicLayout(topic, new ArrayList<>(latest.values()));
-    }
-
-    private static Map<String, TopicDescription> describe(Map<String, Object> clientConfig, String topic,
-            Duration timeout) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
-        try (Admin admin = Admin.create(config)) {
-            Map<String, TopicDescription> found = new HashMap<>();
-            for (String name : List.of(topic, of(topic))) {
-                try {
-                    found.put(name, admin.describeTopics(List.of(name)).topicNameValues().get(name)
-                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new KafkaException("could not describe " + name + ": " + e.getCause(), e.getCause());
-                    }
-                }
-            }
-            return found;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while reading the layout of " + topic, e);
-        } catch (TimeoutException e) {
-            throw new KafkaException("kafka did not describe " + topic + " within " + timeout, e);
-        }
-    }
-
-    private static List<byte[]> records(Map<String, Object> clientConfig, String layoutTopic, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        TopicPartition partition = new TopicPartition(layoutTopic, 0);
-        List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(partition, timeout) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("could not read " + layoutTopic + " within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
+            if (node.has("cut")) {
+                cuts.computeIfAbsent(number, n -> new HashMap<>()).putIfAbsent(node.get("partition").asInt(),
+                        node.get("cut").asLong());
+            } else {
+                generations.put(number, node);
             }
         }
-        return values;
+        List<TopicLayout.Generation> list = new ArrayList<>();
+        generations.forEach((number, node) -> list.add(new TopicLayout.Generation(number, node.get("partitions").asInt(),
+                node.path("sealAfter").asLong(0), cuts.getOrDefault(number, Map.of()))));
+        return new TopicLayout(topic, list);
     }
 }

@@ -14,31 +14,23 @@ import org.slf4j.LoggerFactory;
  * growth ({@code heraldctl topic grow}) reaches every process within a period, with no restart. A read that fails
  * keeps the last layout (a growth only ever adds to it) and is logged once until one succeeds again.
  *
- * <p>Until the first read succeeds the layout is the topic as configured, without growth: a process that cannot
- * reach Kafka at start-up cannot produce, apply or read anything that a growth would change either.
+ * <p>Nothing is assumed before the first read: {@link #current()} reads on the caller's thread until one succeeded
+ * (a guessed partition count would put channels in the wrong partitions), and throws while Kafka does not answer.
  */
 public final class LayoutWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LayoutWatch.class);
 
-    private final Map<String, Object> clientConfig;
     private final String topic;
-    private final Duration timeout;
+    private final LayoutTopic.Reader reader;
     private final ScheduledExecutorService timer;
     private volatile TopicLayout current;
     private volatile boolean failing;
 
-    /**
-     * Reads the layout once in the background right away, then every {@code period}.
-     *
-     * @param partitions the topic's partition count as configured, the layout until the first read
-     */
-    public LayoutWatch(Map<String, Object> clientConfig, String topic, int partitions, Duration period,
-            Duration timeout) {
-        this.clientConfig = Map.copyOf(clientConfig);
+    /** Reads the layout in the background right away, then every {@code period}. */
+    public LayoutWatch(Map<String, Object> clientConfig, String topic, Duration period, Duration timeout) {
         this.topic = topic;
-        this.timeout = timeout;
-        this.current = TopicLayout.of(topic, partitions);
+        this.reader = new LayoutTopic.Reader(clientConfig, topic, timeout);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "herald-layout-watch");
             thread.setDaemon(true);
@@ -47,32 +39,38 @@ public final class LayoutWatch implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::refreshQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The layout as last read. */
+    /** The layout as last read; read now when no read succeeded yet. Throws when Kafka does not answer then. */
     public TopicLayout current() {
-        return current;
+        TopicLayout layout = current;
+        return layout != null ? layout : refresh();
     }
 
     /**
      * Reads the layout now, on the caller's thread: for a partition the last read did not know (a producer that saw
      * the growth's new partitions first). Throws when Kafka does not answer.
      */
-    public TopicLayout refresh() {
-        TopicLayout read = LayoutTopic.read(clientConfig, topic, timeout);
+    public synchronized TopicLayout refresh() {
         TopicLayout before = current;
-        if (read.generations().size() < before.generations().size()) {
-            return before; // never go back: a compacted topic being read while written may show less for a moment
-        }
+        // never go back: what this process wrote itself may not be readable yet (a transaction's markers)
+        TopicLayout read = before == null ? reader.read() : reader.read().merge(before);
         current = read;
         if (!read.equals(before)) {
-            log.info("topic layout topic={} generations={} partitions={} sealedPartitions={}", topic,
-                    read.generations().size(), read.partitions(), read.current().partitions());
+            log.info("topic layout topic={} generations={} partitions={} cuts={} sealed={}", topic,
+                    read.generations().size(), read.partitions(), read.newest().cuts(), read.sealed());
         }
         return read;
     }
 
+    /** Takes what this process wrote itself (a cut) into the view at once; returns the view. */
+    public synchronized TopicLayout learned(TopicLayout written) {
+        TopicLayout layout = current == null ? written : written.merge(current);
+        current = layout;
+        return layout;
+    }
+
     /** The layout, refreshed first when it does not know {@code partition} yet. */
     public TopicLayout knowing(int partition) {
-        TopicLayout layout = current;
+        TopicLayout layout = current();
         return partition < layout.partitions() ? layout : refresh();
     }
 
@@ -94,5 +92,8 @@ public final class LayoutWatch implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        synchronized (this) { // not while a refresh uses the clients
+            reader.close();
+        }
     }
 }

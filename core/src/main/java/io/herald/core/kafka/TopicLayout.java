@@ -3,9 +3,10 @@ package io.herald.core.kafka;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * How the notification topic's partition count grew, and what that means for positions: the one place that knows.
@@ -21,11 +22,15 @@ import java.util.TreeMap;
  *       ({@link #base}): a channel's positions in its new partition lie above all of its old ones, so its
  *       {@code prev} chain, its Redis stream and every client's position go on increasing across the move.
  *       Generation 0's positions are plain offsets, as before any growth.</li>
- *   <li>A growth is <em>sealed</em> once its cuts are written: per partition that existed before it, the offset
- *       from which records of moved channels belong to their new partition. A record below the cut is the channel's
- *       in the old partition (applied there, read there), one at or past it was written by a producer that had not
- *       seen the growth yet, and the dispatcher moves it to the new home. Until sealed, a growth's partitions are
- *       neither applied nor read: channels stay where they were.</li>
+ *   <li>Each partition that existed before a growth gets a <em>cut</em>: the offset from which records of its
+ *       moved channels belong to their new partitions. The dispatcher that holds the partition writes it once the
+ *       growth's grace period is over ({@code sealAfter}: producers had time to see the new partitions), at the
+ *       offset it has applied up to, in the same Kafka transaction that commits that offset: so the cut is exactly
+ *       where applying in place stopped, whoever held the partition. A record below the cut is the channel's in the
+ *       old partition (applied there, read there); one at or past it was written by a producer that had not seen
+ *       the growth, and the dispatcher moves it to the new partition. A new partition is neither applied nor read
+ *       before the cut of the partition its channels come from ({@link #source}): until then its channels stay
+ *       where they were. A growth is <em>sealed</em> once every old partition has its cut.</li>
  * </ul>
  *
  * @param topic       the notification topic
@@ -44,20 +49,22 @@ public record TopicLayout(String topic, List<Generation> generations) {
      *
      * @param number     0 for the topic as created, then 1, 2, ...
      * @param partitions the count from this generation on, a multiple of the previous one
+     * @param sealAfter  when the dispatchers cut the old partitions (epoch millis): the growth's grace period ends
      * @param cuts       per partition of the previous generation, the offset from which moved channels' records
-     *                   belong to their new partition; {@code null} for generation 0 and for a growth not sealed yet
+     *                   belong to their new partition; those written so far (none for generation 0)
      */
-    public record Generation(int number, int partitions, Map<Integer, Long> cuts) {
+    public record Generation(int number, int partitions, long sealAfter, Map<Integer, Long> cuts) {
 
         public Generation {
             if (partitions < 1) {
                 throw new IllegalArgumentException("a generation has at least one partition, not " + partitions);
             }
-            cuts = cuts == null ? null : Map.copyOf(cuts);
+            cuts = Map.copyOf(cuts);
         }
 
-        public boolean sealed() {
-            return number == 0 || cuts != null;
+        /** The cut of {@code partition}, or null while it has none. */
+        public Long cut(int partition) {
+            return cuts.get(partition);
         }
     }
 
@@ -106,7 +113,7 @@ public record TopicLayout(String topic, List<Generation> generations) {
                 throw new IllegalArgumentException("generation " + g + " has " + next.partitions()
                         + " partitions, not a larger multiple of " + previous.partitions());
             }
-            if (!previous.sealed()) {
+            if (!sealed(generations.subList(0, g))) {
                 throw new IllegalArgumentException("generation " + g + " follows generation " + (g - 1)
                         + ", which is not sealed");
             }
@@ -115,18 +122,25 @@ public record TopicLayout(String topic, List<Generation> generations) {
 
     /** A topic that never grew. */
     public static TopicLayout of(String topic, int partitions) {
-        return new TopicLayout(topic, List.of(new Generation(0, partitions, null)));
+        return new TopicLayout(topic, List.of(new Generation(0, partitions, 0, Map.of())));
     }
 
-    /** The newest generation, sealed or not. */
+    /** The newest generation. */
     public Generation newest() {
         return generations.get(generations.size() - 1);
     }
 
-    /** The newest sealed generation: where channels live now. */
-    public Generation current() {
-        Generation newest = newest();
-        return newest.sealed() ? newest : generations.get(generations.size() - 2);
+    /** Whether every partition before the newest growth has its cut (or the topic never grew). */
+    public boolean sealed() {
+        return sealed(generations);
+    }
+
+    private static boolean sealed(List<Generation> generations) {
+        if (generations.size() < 2) {
+            return true;
+        }
+        Generation newest = generations.get(generations.size() - 1);
+        return newest.cuts().size() == generations.get(generations.size() - 2).partitions();
     }
 
     /** How many partitions the topic has (an unsealed growth's included). */
@@ -135,30 +149,39 @@ public record TopicLayout(String topic, List<Generation> generations) {
     }
 
     /**
-     * A growth to {@code partitions}, not sealed yet. Throws when the newest growth is not sealed or the count is
-     * not a larger multiple of the current one.
+     * A growth to {@code partitions} whose old partitions are cut from {@code sealAfter} on. Throws when the newest
+     * growth is not sealed or the count is not a larger multiple of the current one.
      */
-    public TopicLayout grow(int partitions) {
+    public TopicLayout grow(int partitions, long sealAfter) {
         List<Generation> next = new ArrayList<>(generations);
-        next.add(new Generation(generations.size(), partitions, null));
+        next.add(new Generation(generations.size(), partitions, sealAfter, Map.of()));
         return new TopicLayout(topic, next);
     }
 
-    /** The newest growth sealed at {@code cuts}, one per partition of the generation before it. */
-    public TopicLayout seal(Map<Integer, Long> cuts) {
+    /** The newest growth with the cut of {@code partition} (one of the generation before it) added. */
+    public TopicLayout cut(int partition, long offset) {
         Generation newest = newest();
-        if (newest.sealed()) {
-            throw new IllegalStateException("generation " + newest.number() + " is sealed already");
+        if (newest.number() == 0 || partition >= generations.get(newest.number() - 1).partitions()) {
+            throw new IllegalArgumentException("partition " + partition + " is not cut by generation " + newest.number());
         }
-        int before = generations.get(newest.number() - 1).partitions();
-        for (int p = 0; p < before; p++) {
-            if (!cuts.containsKey(p)) {
-                throw new IllegalArgumentException("no cut for partition " + p + " of " + before);
-            }
-        }
+        Map<Integer, Long> cuts = new HashMap<>(newest.cuts());
+        cuts.putIfAbsent(partition, offset); // the first cut written stands
         List<Generation> next = new ArrayList<>(generations.subList(0, generations.size() - 1));
-        next.add(new Generation(newest.number(), newest.partitions(), cuts));
+        next.add(new Generation(newest.number(), newest.partitions(), newest.sealAfter(), cuts));
         return new TopicLayout(topic, next);
+    }
+
+    /** The newest growth with every partition before it cut at {@code cuts} (tests, and a growth written whole). */
+    public TopicLayout seal(Map<Integer, Long> cuts) {
+        TopicLayout layout = this;
+        for (Map.Entry<Integer, Long> cut : cuts.entrySet()) {
+            layout = layout.cut(cut.getKey(), cut.getValue());
+        }
+        if (!layout.sealed()) {
+            throw new IllegalArgumentException("cuts " + cuts + " leave partitions of generation "
+                    + (newest().number() - 1) + " uncut");
+        }
+        return layout;
     }
 
     /** The generation that created {@code partition}. */
@@ -187,9 +210,13 @@ public record TopicLayout(String topic, List<Generation> generations) {
         return position.offset() % SPAN;
     }
 
-    /** Whether records of {@code partition} may be applied and read: it was created by a sealed generation. */
+    /**
+     * Whether records of {@code partition} may be applied and read: one of the first partitions, or one whose
+     * {@link #source} is cut.
+     */
     public boolean sealed(int partition) {
-        return generations.get(generationOf(partition)).sealed();
+        int generation = generationOf(partition);
+        return generation == 0 || generations.get(generation).cut(source(partition)) != null;
     }
 
     /**
@@ -201,53 +228,55 @@ public record TopicLayout(String topic, List<Generation> generations) {
         return generation == 0 ? -1 : partition % generations.get(generation - 1).partitions();
     }
 
-    /** The cut of {@code source} at the growth that created {@code partition} (which must be sealed). */
+    /** The cut of {@code source} at the growth that created {@code partition} (which must be {@link #sealed(int)}). */
     public long sourceCut(int partition) {
-        Generation created = generations.get(generationOf(partition));
-        if (created.cuts() == null) {
-            throw new IllegalStateException("partition " + partition + " belongs to generation " + created.number()
-                    + ", which is not sealed");
+        Long cut = generations.get(generationOf(partition)).cut(source(partition));
+        if (cut == null) {
+            throw new IllegalStateException("partition " + partition + " is not sealed: its source has no cut yet");
         }
-        return created.cuts().get(source(partition));
+        return cut;
     }
 
     /**
      * Where a record of {@code channel} found at {@code offset} of {@code partition} belongs: the channel's partition
-     * in the sealed generation whose stretch of {@code partition} holds that offset. The record is the channel's
-     * there when the answer is {@code partition}; otherwise it was written by a producer that had not seen a growth,
-     * or by one with another partitioner, and belongs to the channel's current partition ({@link #home(ChannelName)}).
+     * in the generation whose stretch of {@code partition} holds that offset (the stretches end at the partition's
+     * cuts). The record is the channel's there when the answer is {@code partition}; otherwise it was written by a
+     * producer that had not seen a growth, or by one with another partitioner, and belongs to the answer.
      */
     public int homeAt(ChannelName channel, int partition, long offset) {
         int count = generations.get(generationOf(partition)).partitions();
         for (int g = generationOf(partition) + 1; g < generations.size(); g++) {
-            Generation generation = generations.get(g);
-            if (!generation.sealed() || offset < generation.cuts().get(partition)) {
+            Long cut = generations.get(g).cut(partition);
+            if (cut == null || offset < cut) {
                 break;
             }
-            count = generation.partitions();
+            count = generations.get(g).partitions();
         }
         return ChannelPartitioner.partitionOf(channel, count);
     }
 
-    /** The channel's partition now: in the newest sealed generation. */
+    /** The channel's partition now: the last of its {@link #segments}. */
     public int home(ChannelName channel) {
-        return ChannelPartitioner.partitionOf(channel, current().partitions());
+        List<Segment> segments = segments(channel);
+        return segments.get(segments.size() - 1).partition();
     }
 
     /**
      * The channel's history, oldest first: one segment per partition it lived in, each but the last ending at the
-     * cut of the growth that moved it. Partitions of an unsealed growth are not part of it yet.
+     * cut of the growth that moved it. A growth whose cut of the channel's partition is not written yet has not
+     * moved it yet.
      */
     public List<Segment> segments(ChannelName channel) {
         List<Segment> segments = new ArrayList<>();
         int partition = ChannelPartitioner.partitionOf(channel, generations.get(0).partitions());
         for (Generation generation : generations.subList(1, generations.size())) {
-            if (!generation.sealed()) {
-                break;
-            }
             int next = ChannelPartitioner.partitionOf(channel, generation.partitions());
             if (next != partition) {
-                segments.add(new Segment(partition, base(partition), generation.cuts().get(partition)));
+                Long cut = generation.cut(partition);
+                if (cut == null) {
+                    break;
+                }
+                segments.add(new Segment(partition, base(partition), cut));
                 partition = next;
             }
         }
@@ -281,10 +310,35 @@ public record TopicLayout(String topic, List<Generation> generations) {
     public record Stretch(Segment segment, long from) {
     }
 
-    /** The cuts of every sealed growth, per generation, for logs and {@code heraldctl topic layout}. */
-    public Map<Integer, Map<Integer, Long>> cuts() {
-        Map<Integer, Map<Integer, Long>> cuts = new TreeMap<>();
-        generations.stream().filter(g -> g.cuts() != null).forEach(g -> cuts.put(g.number(), new TreeMap<>(g.cuts())));
-        return cuts;
+    /**
+     * This layout with what {@code other} knows besides (more generations, more cuts): two reads of a layout that
+     * only ever grows, taken together. The first cut of a partition stands.
+     */
+    public TopicLayout merge(TopicLayout other) {
+        List<Generation> longer = generations.size() >= other.generations.size() ? generations : other.generations;
+        List<Generation> merged = new ArrayList<>();
+        for (Generation generation : longer) {
+            Map<Integer, Long> cuts = new HashMap<>();
+            for (List<Generation> side : List.of(generations, other.generations)) {
+                if (generation.number() < side.size()) {
+                    side.get(generation.number()).cuts().forEach(cuts::putIfAbsent);
+                }
+            }
+            merged.add(new Generation(generation.number(), generation.partitions(), generation.sealAfter(), cuts));
+        }
+        return new TopicLayout(topic, merged);
+    }
+
+    /**
+     * The old partitions the newest growth still has to cut at {@code now}: those of the previous generation without
+     * a cut, once its grace period is over; none before.
+     */
+    public List<Integer> due(long now) {
+        Generation newest = newest();
+        if (newest.number() == 0 || now < newest.sealAfter()) {
+            return List.of();
+        }
+        return IntStream.range(0, generations.get(newest.number() - 1).partitions())
+                .filter(p -> newest.cut(p) == null).boxed().toList();
     }
 }

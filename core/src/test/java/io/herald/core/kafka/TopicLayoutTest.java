@@ -14,7 +14,7 @@ class TopicLayoutTest {
 
     private static final TopicLayout THREE = TopicLayout.of("t", 3);
     /** 3 partitions, grown to 6 at cuts 100/200/300, then to 12, not sealed yet. */
-    private static final TopicLayout GROWN = THREE.grow(6).seal(Map.of(0, 100L, 1, 200L, 2, 300L)).grow(12);
+    private static final TopicLayout GROWN = THREE.grow(6, 0).seal(Map.of(0, 100L, 1, 200L, 2, 300L)).grow(12, 0);
 
     @Test
     void aTopicThatNeverGrewHasPlainOffsetsAsPositionsAndOneSegmentPerChannel() {
@@ -30,10 +30,10 @@ class TopicLayoutTest {
 
     @Test
     void onlyALargerMultipleGrowsAndOnlyAfterTheLastGrowthWasSealed() {
-        assertThatThrownBy(() -> THREE.grow(5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> THREE.grow(3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GROWN.grow(24)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> THREE.grow(6).seal(Map.of(0, 1L, 1, 1L))).as("a cut for every old partition")
+        assertThatThrownBy(() -> THREE.grow(5, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> THREE.grow(3, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GROWN.grow(24, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> THREE.grow(6, 0).seal(Map.of(0, 1L, 1, 1L))).as("a cut for every old partition")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -49,7 +49,7 @@ class TopicLayoutTest {
         assertThat(GROWN.source(1)).isEqualTo(-1);
         assertThat(GROWN.sealed(5)).isTrue();
         assertThat(GROWN.sealed(6)).as("created by the unsealed growth").isFalse();
-        assertThat(GROWN.current().partitions()).isEqualTo(6);
+        assertThat(GROWN.sealed()).isFalse();
         assertThat(GROWN.partitions()).isEqualTo(12);
     }
 
@@ -62,7 +62,7 @@ class TopicLayoutTest {
         assertThat(GROWN.homeAt(moved, old, cut - 1)).isEqualTo(old);
         assertThat(GROWN.homeAt(moved, old, cut)).as("written late, after the cut").isEqualTo(now);
         assertThat(GROWN.homeAt(moved, now, 0)).isEqualTo(now);
-        assertThat(GROWN.home(moved)).as("the unsealed growth moves nobody yet").isEqualTo(now);
+        assertThat(GROWN.home(moved)).as("the uncut growth moves nobody yet").isEqualTo(now);
 
         assertThat(GROWN.segments(moved)).containsExactly(new TopicLayout.Segment(old, 0, cut),
                 new TopicLayout.Segment(now, TopicLayout.SPAN, -1));
@@ -87,12 +87,38 @@ class TopicLayoutTest {
     }
 
     @Test
-    void theLayoutTopicRecordsReadBackAsTheLayoutTheLatestOfAGenerationWinning() {
-        TopicLayout sealed = THREE.grow(6).seal(Map.of(0, 100L, 1, 200L, 2, 300L));
+    void aPartitionsChannelsMoveOnlyOnceItIsCutAndTheFirstCutStands() {
+        ChannelName moved = channel(c -> ChannelPartitioner.partitionOf(c, 6) >= 3);
+        int old = ChannelPartitioner.partitionOf(moved, 3);
+        int now = ChannelPartitioner.partitionOf(moved, 6);
+        TopicLayout growing = THREE.grow(6, 1_000);
+        assertThat(growing.due(999)).as("the grace period").isEmpty();
+        assertThat(growing.due(1_000)).containsExactly(0, 1, 2);
+        assertThat(growing.home(moved)).isEqualTo(old);
+        assertThat(growing.sealed(now)).isFalse();
+        assertThat(growing.homeAt(moved, old, 1_000_000)).isEqualTo(old);
+
+        TopicLayout cut = growing.cut(old, 40).cut(old, 50);
+        assertThat(cut.newest().cut(old)).isEqualTo(40);
+        assertThat(cut.sealed(now)).isTrue();
+        assertThat(cut.sealed()).isFalse();
+        assertThat(cut.home(moved)).isEqualTo(now);
+        assertThat(cut.homeAt(moved, old, 40)).isEqualTo(now);
+        assertThat(cut.due(1_000)).hasSize(2).doesNotContain(old);
+        assertThat(cut.segments(moved)).containsExactly(new TopicLayout.Segment(old, 0, 40),
+                new TopicLayout.Segment(now, TopicLayout.SPAN, -1));
+    }
+
+    @Test
+    void theLayoutTopicRecordsReadBackAsTheLayout() {
+        TopicLayout sealed = THREE.grow(6, 77).seal(Map.of(0, 100L, 1, 200L, 2, 300L));
         List<byte[]> records = List.of(
                 LayoutTopic.format(sealed.generations().get(0)).getBytes(),
-                LayoutTopic.format(THREE.grow(6).newest()).getBytes(),
-                LayoutTopic.format(sealed.newest()).getBytes());
+                LayoutTopic.format(THREE.grow(6, 77).newest()).getBytes(),
+                LayoutTopic.cutRecord("t", 1, 0, 100).value(),
+                LayoutTopic.cutRecord("t", 1, 1, 200).value(),
+                LayoutTopic.cutRecord("t", 1, 1, 999).value(),
+                LayoutTopic.cutRecord("t", 1, 2, 300).value());
         assertThat(LayoutTopic.parse("t", records)).isEqualTo(sealed);
     }
 

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * A batch's records as apply script calls of up to {@link #RECORDS_PER_CALL} records each, a channel's records
@@ -53,7 +53,7 @@ final class ApplyCalls {
      * On a Redis Cluster ({@code bySlot}) a call holds records of one slot only.
      */
     static List<Sent> queue(RedisAsyncCommands<String, String> redis, ApplyScript script, List<ApplyCommand> commands,
-            List<Integer> indexes, boolean bySlot, IntFunction<Position> ifNew) {
+            List<Integer> indexes, boolean bySlot, Function<ApplyCommand, Position> ifNew) {
         List<Sent> sent = new ArrayList<>();
         for (List<Integer> group : grouped(commands, indexes, bySlot)) {
             for (int from = 0; from < group.size(); from += RECORDS_PER_CALL) {
@@ -62,7 +62,7 @@ final class ApplyCalls {
                 for (int i : part) {
                     ApplyCommand c = commands.get(i);
                     call.add(c.channel(), c.offset(), c.partition(), c.movedFrom(), c.movedTo(), c.envelopeJson(), c.retention(),
-                            ifNew.apply(c.partition()));
+                            ifNew.apply(c));
                 }
                 sent.add(new Sent(part, call.send(redis)));
             }

@@ -172,7 +172,7 @@ public final class BatchApplier {
 
     private static Map<Integer, Long> highestOffsets(List<ApplyCommand> commands) {
         Map<Integer, Long> highest = new HashMap<>();
-        commands.forEach(c -> highest.merge(c.partition(), c.offset(), Math::max));
+        commands.forEach(c -> highest.merge(c.partition(), c.kafkaOffset(), Math::max));
         return highest;
     }
 

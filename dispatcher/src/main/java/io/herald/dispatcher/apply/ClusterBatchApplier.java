@@ -154,7 +154,7 @@ public final class ClusterBatchApplier implements Applier {
                 CompletableFuture<String> load = ApplyScript.load(redis).toCompletableFuture();
                 // a call may only touch keys of one slot
                 List<ApplyCalls.Sent> calls = ApplyCalls.queue(redis, script, commands, share.indexes(), true,
-                        partition -> Position.NONE);
+                        command -> Position.NONE);
                 RedisFuture<Long> confirmed = null;
                 int replicas = replicasToConfirm(share.node());
                 if (replicas > 0) {

@@ -1,6 +1,7 @@
 package io.herald.dispatcher.consumer;
 
 import io.herald.core.envelope.EnvelopeCodec;
+import io.herald.core.kafka.LayoutWatch;
 import io.herald.core.kafka.RecordDecoder;
 import io.herald.redis.ApplyScript;
 import io.herald.dispatcher.DispatcherProperties;
@@ -20,10 +21,13 @@ import io.herald.dispatcher.redis.RedisTopology;
 import io.herald.engine.retention.RetentionPolicy;
 import io.herald.dispatcher.topic.TopicProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -118,11 +122,26 @@ class ConsumerConfiguration {
         return dispatcher.groupId() + "-move-" + name + "-";
     }
 
+    /** Checks every second whether a held partition may be released: a growth's wait should not add more. */
+    @Bean
+    PartitionGate partitionGate(LayoutWatch layout, KafkaProperties kafka, DispatcherProperties dispatcher) {
+        Map<String, Object> config = new HashMap<>(kafka.buildAdminProperties());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-dispatcher-partition-gate");
+        return new PartitionGate(layout, Admin.create(config), dispatcher.groupId(), Duration.ofSeconds(1),
+                dispatcher.redisTimeout());
+    }
+
     @Bean
     NotificationBatchListener notificationBatchListener(CommandDecoder decoder, Applier applier,
             DeadLetterPublisher deadLetters, RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover,
-            HandledOffsets handled) {
-        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics, mover, handled);
+            HandledOffsets handled, LayoutWatch layout, PartitionGate gate, PartitionCuts cuts) {
+        return new NotificationBatchListener(decoder, applier, deadLetters, redis, metrics, mover, handled, layout, gate,
+                cuts);
+    }
+
+    @Bean
+    PartitionCuts partitionCuts(LayoutWatch layout, RecordMover mover) {
+        return new PartitionCuts(layout, mover, Clock.systemUTC());
     }
 
     /**
@@ -161,7 +180,8 @@ class ConsumerConfiguration {
     @Bean
     ConcurrentMessageListenerContainer<?, ?> notificationsListenerContainer(
             ConcurrentKafkaListenerContainerFactory<?, ?> kafkaListenerContainerFactory, TopicProperties topics,
-            DispatcherProperties dispatcher, NotificationBatchListener listener, DefaultErrorHandler errorHandler) {
+            DispatcherProperties dispatcher, NotificationBatchListener listener, DefaultErrorHandler errorHandler,
+            PartitionGate gate) {
         ConcurrentMessageListenerContainer<?, ?> container = kafkaListenerContainerFactory.createContainer(topics.topic());
         ContainerProperties properties = container.getContainerProperties();
         properties.setGroupId(dispatcher.groupId());
@@ -178,8 +198,10 @@ class ConsumerConfiguration {
         // (IdlePositionCommit does the part of its job Herald needs)
         properties.setFixTxOffsets(false);
         properties.setIdleEventInterval(IDLE_EVENT_INTERVAL.toMillis());
+        properties.setConsumerRebalanceListener(gate);
         container.setCommonErrorHandler(errorHandler);
         container.setupMessageListener(listener);
+        gate.attach(container);
         return container;
     }
 
@@ -205,10 +227,10 @@ class ConsumerConfiguration {
         @Bean
         DatasetRepair datasetRepair(DatasetGuard dataset, BatchApplier applier, CommandDecoder decoder,
                 RedisConnections connections, KafkaProperties kafka, TopicProperties topics, DispatcherProperties dispatcher,
-                DispatcherMetrics metrics) {
+                DispatcherMetrics metrics, LayoutWatch layout) {
             return new DatasetRepair(dataset, applier, decoder, connections,
                     new KafkaAccess(kafka.buildAdminProperties(), topics.topic(), dispatcher.redisTimeout().multipliedBy(6)),
-                    dispatcher.groupId(), dispatcher.redisTimeout().multipliedBy(6), metrics::datasetVerified);
+                    dispatcher.groupId(), dispatcher.redisTimeout().multipliedBy(6), metrics::datasetVerified, layout);
         }
 
         @Bean

@@ -1,6 +1,6 @@
 package io.herald.dispatcher.consumer;
 
-import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.LayoutWatch;
 import io.herald.core.kafka.TopicLayout;
 import io.herald.redis.ApplyResult;
 import io.herald.redis.RedisKeys;
@@ -69,10 +69,13 @@ public final class DatasetRepair {
     private final String groupId;
     private final Duration timeout;
     private final Consumer<DatasetVerification> listener;
+    private final LayoutWatch layouts;
 
     public DatasetRepair(DatasetGuard guard, BatchApplier applier, CommandDecoder decoder, RedisConnections connections,
-            KafkaAccess kafka, String groupId, Duration timeout, Consumer<DatasetVerification> listener) {
+            KafkaAccess kafka, String groupId, Duration timeout, Consumer<DatasetVerification> listener,
+            LayoutWatch layouts) {
         this.guard = guard;
+        this.layouts = layouts;
         this.applier = applier;
         this.decoder = decoder;
         this.connections = connections;
@@ -158,14 +161,15 @@ public final class DatasetRepair {
         }
         DatasetGuard.Verified dataset = new DatasetGuard.Verified(state.identity(), bases);
         long[] counts = new long[2];
+        TopicLayout layout = layouts.knowing(partitions.size() - 1);
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-dispatcher-dataset-repair")) {
             PartitionScan scan = new PartitionScan(kafka, consumer, topic, timeout);
             for (OffsetRange range : ranges) {
                 List<ApplyCommand> chunk = new ArrayList<>(CHUNK);
                 scan.read(range, Progress.NONE, record -> {
                     // a record on another partition than its channel's home was moved there, not applied
-                    if (decoder.decode(record, TopicLayout.of(topic, partitions.size())) instanceof CommandDecoder.Accepted accepted
-                            && ChannelPartitioner.partitionOf(accepted.command().channel(), partitions.size())
+                    if (decoder.decode(record, layout) instanceof CommandDecoder.Accepted accepted
+                            && layout.homeAt(accepted.command().channel(), record.partition(), record.offset())
                                     == record.partition()) {
                         chunk.add(accepted.command());
                         if (chunk.size() == CHUNK) {

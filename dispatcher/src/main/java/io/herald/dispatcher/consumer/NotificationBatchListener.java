@@ -1,6 +1,6 @@
 package io.herald.dispatcher.consumer;
 
-import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.LayoutWatch;
 import io.herald.core.kafka.TopicLayout;
 import io.herald.redis.ApplyResult;
 import io.herald.engine.apply.ApplyCommand;
@@ -39,7 +39,10 @@ import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
  * offsets (AckMode.BATCH) exactly when Redis and the dead-letter topic hold every record. Any failure throws:
  * nothing is committed, and the error handler retries the same batch with backoff.
  *
- * <p>A valid record on another partition than its channel's home partition is not applied but moved there
+ * <p>Partitions a growth of the topic created reach the listener only once the {@link PartitionGate} released them.
+ * A valid record on another partition than its channel's home partition ({@link TopicLayout#homeAt}: a producer
+ * with another partitioner, or one that wrote to the channel's old partition after a growth's cut) is not applied
+ * but moved there
  * ({@link RecordMover}), and applied when it is consumed on the home partition. Such a batch's offsets are
  * committed by the move's transaction, after everything else of the batch was applied and dead-lettered: the
  * moved copies exist exactly when the batch counts as consumed. (The container's own commit that follows names
@@ -56,6 +59,9 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
     private final DispatcherMetrics metrics;
     private final RecordMover mover;
     private final HandledOffsets handled;
+    private final LayoutWatch layouts;
+    private final PartitionGate gate;
+    private final PartitionCuts cuts;
 
     /**
      * Records Redis skipped for good (see {@link io.herald.dispatcher.apply.ApplyGaps}). The evidence exists
@@ -69,8 +75,12 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
      *                {@link io.herald.dispatcher.apply.ClusterBatchApplier} on a Redis Cluster
      */
     NotificationBatchListener(CommandDecoder decoder, Applier applier, DeadLetterPublisher deadLetters,
-            RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover, HandledOffsets handled) {
+            RedisAvailability redis, DispatcherMetrics metrics, RecordMover mover, HandledOffsets handled,
+            LayoutWatch layouts, PartitionGate gate, PartitionCuts cuts) {
         this.decoder = decoder;
+        this.cuts = cuts;
+        this.layouts = layouts;
+        this.gate = gate;
         this.handled = handled;
         this.mover = mover;
         this.applier = applier;
@@ -88,19 +98,18 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
     @Override
     public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         long start = System.nanoTime();
+        gate.resumeReleased(consumer);
+        TopicLayout layout = layout(records, cuts.cutDue(consumer, records));
         List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>(records.size());
         List<ApplyCommand> commands = new ArrayList<>(records.size());
         List<DeadLetter> letters = new ArrayList<>();
         List<Move> moves = new ArrayList<>();
-        Map<String, Integer> partitionCounts = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            Decoded decoded = decoder.decode(record, TopicLayout.of(record.topic(),
-                    partitionCounts.computeIfAbsent(record.topic(), topic -> consumer.partitionsFor(topic).size())));
+            Decoded decoded = decoder.decode(record, layout);
             if (decoded instanceof Accepted accepted) {
-                int home = ChannelPartitioner.partitionOf(accepted.command().channel(),
-                        partitionCounts.computeIfAbsent(record.topic(), topic -> consumer.partitionsFor(topic).size()));
-                if (home != record.partition()) {
-                    moves.add(new Move(record, accepted.command().envelopeJson(), home));
+                // misplaced by another partitioner, or written to a channel's old partition after a growth's cut
+                if (layout.homeAt(accepted.command().channel(), record.partition(), record.offset()) != record.partition()) {
+                    moves.add(new Move(record, accepted.command().envelopeJson(), layout.home(accepted.command().channel())));
                     continue;
                 }
                 sources.add(record);
@@ -136,6 +145,22 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
         BatchCounts counts = sorted.counts();
         metrics.batch(new BatchCounts(counts.applied(), counts.duplicates(), rejected + counts.deadLettered(),
                 counts.partitionMismatches(), moves.size()), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The layout that knows every partition of the batch. Each must be released by the gate: a record of a held
+     * partition here would be a bug, and is refused rather than applied out of order.
+     */
+    private TopicLayout layout(List<ConsumerRecord<byte[], byte[]>> records, TopicLayout current) {
+        int highest = -1;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (!gate.isReady(new TopicPartition(record.topic(), record.partition()))) {
+                throw new IllegalStateException("record of a partition held back by the topic's growth: partition="
+                        + record.partition() + " offset=" + record.offset());
+            }
+            highest = Math.max(highest, record.partition());
+        }
+        return highest < current.partitions() ? current : layouts.knowing(highest);
     }
 
     /** The offset after the batch's last record, per partition: what the container would commit. */

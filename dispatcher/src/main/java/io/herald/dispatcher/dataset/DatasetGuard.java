@@ -1,6 +1,7 @@
 package io.herald.dispatcher.dataset;
 
 import io.herald.core.position.Position;
+import io.herald.engine.apply.ApplyCommand;
 import io.herald.redis.RedisKeys;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -53,10 +54,14 @@ public final class DatasetGuard {
             bases = Map.copyOf(bases);
         }
 
-        /** The {@code prev} of a channel this dataset has no trace of, for a record of the partition. */
-        public Position ifNew(int partition) {
-            long base = bases.getOrDefault(partition, 0L);
-            return base > 0 ? Position.ofOffset(base - 1) : Position.NONE;
+        /**
+         * The {@code prev} of a channel this dataset has no trace of, for {@code command}: the position of the record
+         * before the partition's base (bases are Kafka offsets; positions add the partition's base of the topic's
+         * layout, which the command's own position carries).
+         */
+        public Position ifNew(ApplyCommand command) {
+            long base = bases.getOrDefault(command.partition(), 0L);
+            return base > 0 ? Position.ofOffset(command.offset() - command.kafkaOffset() + base - 1) : Position.NONE;
         }
     }
 

@@ -69,6 +69,28 @@ public final class RecordMover implements AutoCloseable {
     }
 
     /**
+     * Writes the cuts of a growth of the topic ({@code core.kafka.LayoutTopic#cutRecord}) and commits the group's
+     * offsets at them, in one transaction: a partition's cut is exactly where this consumer stopped applying its
+     * records in place, and a consumer that lost the partition meanwhile is fenced, so no other cut can stand.
+     *
+     * @throws MoveFailedException when the transaction did not commit (it is aborted): nothing written
+     */
+    public void cut(List<ProducerRecord<byte[], byte[]>> cuts, Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group) {
+        try {
+            template.executeInTransaction(ops -> {
+                cuts.forEach(ops::send);
+                ops.sendOffsetsToTransaction(offsets, group);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("cutting partitions for the topic's growth failed, nothing written, the batch will be retried "
+                    + "offsets={} error={}", offsets, e.toString());
+            throw new MoveFailedException("cutting " + cuts.size() + " partition(s) failed", e);
+        }
+    }
+
+    /**
      * Produces every move to its home partition and commits {@code offsets} for the group, in one transaction.
      *
      * @return where each moved record now is, in order

@@ -1,6 +1,8 @@
 package io.herald.dispatcher.topic;
 
 import io.herald.core.kafka.ClusterTopics;
+import io.herald.core.kafka.LayoutWatch;
+import io.herald.dispatcher.DispatcherProperties;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -14,6 +16,13 @@ import org.springframework.kafka.core.KafkaAdmin;
  */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
+
+    /** The topic's growths, read again every {@code herald.kafka.layout-refresh}. */
+    @Bean
+    LayoutWatch topicLayout(TopicProperties topics, KafkaProperties kafka, DispatcherProperties dispatcher) {
+        return new LayoutWatch(kafka.buildAdminProperties(), topics.topic(), topics.layoutRefresh(),
+                dispatcher.redisTimeout().multipliedBy(2));
+    }
 
     @Bean
     KafkaAdmin.NewTopics heraldTopics(TopicProperties topics, KafkaAdmin admin, KafkaProperties kafka) {

@@ -1,6 +1,7 @@
 package io.herald.dispatcher.topic;
 
 import io.herald.core.kafka.TopicReplication;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,13 +18,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          development broker and 3 in production)
  * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).
  *                          With ingest's {@code acks=all}, an accepted notification is on at least this many brokers
+ * @param layoutRefresh     how often the topic's layout (its growths, {@code heraldctl topic grow}) is read again
+ *                          (default 5s): a growth's partitions are applied at most this long after it is sealed
  */
 @ConfigurationProperties("herald.kafka")
 public record TopicProperties(
         @DefaultValue("herald.notifications") String topic,
         @DefaultValue("6") int partitions,
         @DefaultValue("0") int replicationFactor,
-        @DefaultValue("0") int minInsyncReplicas) {
+        @DefaultValue("0") int minInsyncReplicas,
+        @DefaultValue("5s") Duration layoutRefresh) {
 
     public TopicReplication replication() {
         return new TopicReplication(replicationFactor, minInsyncReplicas);
