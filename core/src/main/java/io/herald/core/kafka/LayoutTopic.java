@@ -31,8 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Where a {@link TopicLayout} is kept: the compacted one-partition topic {@code <topic>.layout}, one record per
  * generation (key: its number; value: {@code {"generation":1,"partitions":6,"cuts":{"0":1234,...}}}, cuts absent
- * until sealed), the latest record of a key winning. A topic that never grew has no layout topic: its layout is its
- * partition count. {@code heraldctl topic grow} is the only writer; every service reads it.
+ * until sealed), the latest record of a key winning. A topic that never grew has no layout topic, or an empty one: its
+ * layout is its partition count. {@code heraldctl topic grow} is the only writer; every service reads it.
  */
 public final class LayoutTopic {
 
@@ -58,10 +58,10 @@ public final class LayoutTopic {
         if (notifications == null) {
             throw new KafkaException("topic " + topic + " does not exist");
         }
-        if (!topics.containsKey(of(topic))) {
-            return TopicLayout.of(topic, notifications.partitions().size());
-        }
-        return parse(topic, records(clientConfig, of(topic), timeout));
+        List<byte[]> records = topics.containsKey(of(topic)) ? records(clientConfig, of(topic), timeout) : List.of();
+        // No layout topic, or an empty one (heraldctl topic grow creates it right before writing the first growth,
+        // and may have stopped in between): the topic never grew, and partitions are only added after that write.
+        return records.isEmpty() ? TopicLayout.of(topic, notifications.partitions().size()) : parse(topic, records);
     }
 
     /**
