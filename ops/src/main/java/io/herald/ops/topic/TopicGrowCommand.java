@@ -88,8 +88,8 @@ public final class TopicGrowCommand implements Callable<Integer> {
             List<String> added = growth.addPartitions(partitions);
             added.forEach(change -> progress.println("added partitions: " + change));
             Instant sealAt = Instant.now().plus(grace).truncatedTo(ChronoUnit.SECONDS);
-            progress.println("waiting " + grace.toString().substring(2).toLowerCase(Locale.ROOT) + " (--grace) for every producer to"
-                    + " see " + partitions + " partitions; sealing at " + sealAt);
+            progress.println("waiting " + grace.toString().substring(2).toLowerCase(Locale.ROOT) + " (--grace) for"
+                    + " every producer to see " + partitions + " partitions; sealing at " + sealAt);
             progress.flush();
             Thread.sleep(grace.toMillis());
             int before = grown.generations().get(grown.newest().number() - 1).partitions();
