@@ -9,6 +9,7 @@ import io.herald.ops.dlt.DltCommand;
 import io.herald.ops.replay.ReplayCommand;
 import io.herald.ops.restore.RestoreCommand;
 import io.herald.ops.status.StatusCommand;
+import io.herald.ops.topic.TopicCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,14 +22,15 @@ import picocli.CommandLine.Spec;
  * ({@code --dispatcher-config}), and to the services' HTTP endpoints.
  */
 @Command(name = "heraldctl", mixinStandardHelpOptions = true, versionProvider = Heraldctl.Version.class,
-        description = {"Inspect and repair a Herald deployment: lag, channels, restore and replay from Kafka, dead letters.",
+        description = {"Inspect and repair a Herald deployment: lag, channels, restore and replay from Kafka, dead letters,"
+                + " growing the topic's partition count.",
                 "Connection options fall back to HERALD_* environment variables (see each command's --help)."},
         subcommands = {StatusCommand.class, ChannelCommand.class, RestoreCommand.class, ReplayCommand.class,
-                DltCommand.class, CommandLine.HelpCommand.class},
+                DltCommand.class, TopicCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:done, everything healthy",
                 "1:the operation failed (Kafka or Redis unreachable, nothing found, all refused)",
-                "2:usage error (unknown option, a time, offset or channel that does not parse)",
+                "2:usage error (unknown option, a time, offset or channel that does not parse, a partition count that is not a larger multiple)",
                 "3:partly done (some records refused) or unhealthy (status)"})
 public final class Heraldctl implements Runnable {
 

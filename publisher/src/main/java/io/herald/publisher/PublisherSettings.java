@@ -7,6 +7,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -20,9 +25,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param limits             envelope size limits, which must match the dispatcher's (default 64 KiB of data)
  * @param closeTimeout       how long {@link NotificationPublisher#close()} waits for unacknowledged records
  *                           (default 30 s)
+ * @param layoutRefresh      how often the publisher reads the topic's layout ({@code <topic>.layout}, written by
+ *                           {@code heraldctl topic grow}) again, so that positions in partitions a growth created carry
+ *                           their base (default 5 s). A partition the last read did not know is read at once anyway
  */
 public record PublisherSettings(String bootstrapServers, String topic, Map<String, Object> producerProperties,
-                                EnvelopeLimits limits, Duration closeTimeout) {
+                                EnvelopeLimits limits, Duration closeTimeout, Duration layoutRefresh) {
 
     /**
      * Producer defaults: acks=all and idempotence so that an acknowledged record is durable and a retry by the
@@ -35,11 +43,25 @@ public record PublisherSettings(String bootstrapServers, String topic, Map<Strin
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
+    /**
+     * The producer settings the layout reads (an admin client and a consumer) take too: connection, security and
+     * network settings, the names both of those clients know. Not the client id: two clients of one process sharing
+     * it would clash in JMX.
+     */
+    private static final Set<String> SHARED_CLIENT_CONFIGS = AdminClientConfig.configNames().stream()
+            .filter(ConsumerConfig.configNames()::contains)
+            .filter(name -> !name.equals(CommonClientConfigs.CLIENT_ID_CONFIG))
+            .collect(Collectors.toUnmodifiableSet());
+
     public PublisherSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
         Objects.requireNonNull(topic, "topic is required");
         Objects.requireNonNull(limits, "limits is required");
         Objects.requireNonNull(closeTimeout, "closeTimeout is required");
+        Objects.requireNonNull(layoutRefresh, "layoutRefresh is required");
+        if (layoutRefresh.isNegative() || layoutRefresh.isZero()) {
+            throw new IllegalArgumentException("layoutRefresh must be positive, was " + layoutRefresh);
+        }
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers is required");
         }
@@ -65,6 +87,17 @@ public record PublisherSettings(String bootstrapServers, String topic, Map<Strin
         return config;
     }
 
+    /** The settings of the publisher's other Kafka clients: those of {@link #producerConfig()} they share. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        producerConfig().forEach((name, value) -> {
+            if (SHARED_CLIENT_CONFIGS.contains(name)) {
+                config.put(name, value);
+            }
+        });
+        return config;
+    }
+
     // An acknowledged notification must survive a broker loss and a retry must not duplicate it: every
     // service relies on that, so an override that weakens it is a configuration error, not a preference.
     private static void requireNotWeakened(Map<String, Object> properties) {
@@ -84,6 +117,7 @@ public record PublisherSettings(String bootstrapServers, String topic, Map<Strin
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
         private EnvelopeLimits limits = EnvelopeLimits.DEFAULTS;
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration layoutRefresh = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -118,8 +152,14 @@ public record PublisherSettings(String bootstrapServers, String topic, Map<Strin
             return this;
         }
 
+        public Builder layoutRefresh(Duration layoutRefresh) {
+            this.layoutRefresh = layoutRefresh;
+            return this;
+        }
+
         public PublisherSettings build() {
-            return new PublisherSettings(bootstrapServers, topic, producerProperties, limits, closeTimeout);
+            return new PublisherSettings(bootstrapServers, topic, producerProperties, limits, closeTimeout,
+                    layoutRefresh);
         }
     }
 }

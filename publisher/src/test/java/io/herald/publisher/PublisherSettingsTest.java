@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.core.kafka.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,23 @@ class PublisherSettingsTest {
                 .containsEntry("bootstrap.servers", "127.0.0.1:1")
                 .containsEntry("key.serializer", ByteArraySerializer.class)
                 .containsEntry("value.serializer", ByteArraySerializer.class);
+    }
+
+    @Test
+    void theLayoutReadsTakeTheProducersConnectionAndSecurityButNotItsSerializersOrClientId() {
+        PublisherSettings settings = PublisherSettings.builder()
+                .bootstrapServers("127.0.0.1:1")
+                .producerProperty("security.protocol", "SASL_SSL")
+                .producerProperty("sasl.mechanism", "SCRAM-SHA-512")
+                .producerProperty("client.id", "orders")
+                .build();
+
+        assertThat(settings.layoutRefresh()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.clientConfig())
+                .containsEntry("bootstrap.servers", "127.0.0.1:1")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .doesNotContainKeys("client.id", "key.serializer", "acks", "linger.ms", "compression.type");
     }
 
     @Test

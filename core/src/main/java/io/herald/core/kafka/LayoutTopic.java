@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"generation":1,"partitions":6,"sealAfter":<epoch ms>}}), and one per cut, written by the dispatcher that
  * cut the partition, in the transaction that commits its offset (key {@code "1/2"}; value
  * {@code {"generation":1,"partition":2,"cut":1234}}); the first cut of a partition stands. Readers use
- * {@code read_committed}. A topic that never grew has no layout topic: its layout is its partition count.
+ * {@code read_committed}. A topic that never grew has no layout topic, or an empty one: its layout is its partition count.
  */
 public final class LayoutTopic {
 
@@ -91,10 +91,10 @@ public final class LayoutTopic {
             if (notifications == null) {
                 throw new KafkaException("topic " + topic + " does not exist");
             }
-            if (!topics.containsKey(of(topic))) {
-                return TopicLayout.of(topic, notifications.partitions().size());
-            }
-            return parse(topic, records());
+            List<byte[]> records = topics.containsKey(of(topic)) ? records() : List.of();
+            // no layout topic, or an empty one (heraldctl topic grow creates it right before writing the first growth,
+            // and may have stopped in between): the topic never grew, and partitions are only added after that write
+            return records.isEmpty() ? TopicLayout.of(topic, notifications.partitions().size()) : parse(topic, records);
         }
 
         private Map<String, TopicDescription> describe() {

@@ -2,6 +2,7 @@ package io.herald.ingest.kafka;
 
 import io.herald.core.kafka.TopicReplication;
 import io.herald.core.kafka.Topics;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,13 +20,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).
  *                          The producer writes with {@code acks=all}, so a 202 means the notification is on at least
  *                          this many brokers
+ * @param layoutRefresh     how often ingest reads the topic's layout ({@code <topic>.layout}, written by
+ *                          {@code heraldctl topic grow}) again (default 5 s): the positions it answers with in the
+ *                          partitions a growth created carry their base. A partition the last read did not know is
+ *                          read at once anyway, so this only bounds how stale the view may be
  */
 @ConfigurationProperties("herald.kafka")
 public record HeraldKafkaProperties(
         @DefaultValue(Topics.DEFAULT_NOTIFICATIONS) String topic,
         @DefaultValue("6") int partitions,
         @DefaultValue("0") int replicationFactor,
-        @DefaultValue("0") int minInsyncReplicas) {
+        @DefaultValue("0") int minInsyncReplicas,
+        @DefaultValue("5s") Duration layoutRefresh) {
 
     public TopicReplication replication() {
         return new TopicReplication(replicationFactor, minInsyncReplicas);

@@ -46,6 +46,8 @@ class KafkaConfiguration {
                 .limits(envelope.limits())
                 // whatever is still unacknowledged after one ack timeout has already been answered with 503
                 .closeTimeout(ingest.ackTimeout())
+                // the publisher reads the topic's layout itself, for positions in partitions a growth created
+                .layoutRefresh(kafka.layoutRefresh())
                 .build();
         return NotificationPublisher.create(settings);
     }

@@ -137,6 +137,14 @@ public final class ConnectionOptions {
     }
 
     public KafkaAccess kafka() {
+        return new KafkaAccess(kafkaClientConfig(), topic(), timeout);
+    }
+
+    /**
+     * What every Kafka client of heraldctl takes: the dispatcher's {@code spring.kafka.properties.*}, then
+     * {@code --kafka-config}, then the bootstrap servers.
+     */
+    public Map<String, Object> kafkaClientConfig() {
         Map<String, Object> config = new HashMap<>(usage(() -> dispatcher().kafkaProperties()));
         if (kafkaConfig != null) {
             Properties file = new Properties();
@@ -150,7 +158,7 @@ public final class ConnectionOptions {
         String servers = blank(bootstrapServers)
                 ? usage(() -> dispatcher().bootstrapServers()).orElse(DEFAULT_BOOTSTRAP_SERVERS) : bootstrapServers;
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
-        return new KafkaAccess(config, topic(), timeout);
+        return config;
     }
 
     public RedisAccess redis() {
