@@ -1,4 +1,4 @@
-package io.herald.engine.restore;
+package io.herald.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,16 +12,19 @@ import io.herald.core.kafka.LayoutTopic;
 import io.herald.core.kafka.RecordDecoder;
 import io.herald.core.kafka.TopicLayout;
 import io.herald.core.position.Position;
-import io.herald.engine.Bound;
-import io.herald.engine.KafkaAccess;
-import io.herald.engine.Progress;
-import io.herald.engine.RedisAccess;
 import io.herald.engine.apply.CommandDecoder;
+import io.herald.engine.replay.ReplayEngine;
+import io.herald.engine.replay.ReplayReport;
+import io.herald.engine.replay.ReplayRequest;
+import io.herald.engine.restore.RestoreEngine;
+import io.herald.engine.restore.RestoreReport;
+import io.herald.engine.restore.RestoreRequest;
 import io.herald.engine.retention.RetentionDefaults;
 import io.herald.engine.retention.RetentionPolicy;
 import io.herald.engine.retention.RetentionSettings;
 import io.herald.redis.ApplyResult;
 import io.herald.redis.ApplyScript;
+import io.herald.redis.LiveMessage;
 import io.herald.redis.RedisKeys;
 import io.herald.redis.Retention;
 import io.herald.testkit.junit.WithKafka;
@@ -32,6 +35,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,17 +61,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.awaitility.Awaitility;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A restore on a topic whose partition count grew from 3 to 6 (core's {@code TopicLayout}), against a real broker and
- * redis-server: a channel the growth moved has its first records in its old partition, below the cut, the later ones
- * in its new partition, numbered from the growth's base, and a late record past the cut that the dispatcher moved.
+ * Restore and replay on a topic whose partition count grew from 3 to 6 (core's {@code TopicLayout}), against a real
+ * broker and redis-server: channels the growth moved have their first records in their old partition, below the
+ * cut, the later ones in their new partition, numbered from the growth's base.
  */
 @WithKafka
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RestoreGrowthIT {
+class TopicGrowthIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Retention RETENTION = new Retention(1000, Duration.ofHours(24), Retention.DEFAULT_META_TTL);
@@ -80,14 +87,18 @@ class RestoreGrowthIT {
     private StatefulRedisConnection<String, String> redis;
     private KafkaAccess kafka;
     private RedisAccess access;
+    private final ChannelName restored = movingChannel();
+    private final ChannelName replayed = movingChannel();
+    private final Map<ChannelName, List<Position>> positions = new HashMap<>();
+    private TopicLayout layout;
 
-    RestoreGrowthIT(KafkaBroker broker, RedisServer server) {
+    TopicGrowthIT(KafkaBroker broker, RedisServer server) {
         this.broker = broker;
         this.server = server;
     }
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         broker.createTopic(topic, 3);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
@@ -96,6 +107,21 @@ class RestoreGrowthIT {
         ApplyScript.load(redis.async()).toCompletableFuture().join();
         kafka = new KafkaAccess(clientConfig(), topic, TIMEOUT);
         access = RedisAccess.of(server.url(), TIMEOUT);
+        // before the growth: three records of each channel in its partition of 3
+        for (ChannelName channel : List.of(restored, replayed)) {
+            int old = ChannelPartitioner.partitionOf(channel, 3);
+            List<Position> applied = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                Envelope envelope = envelope(channel, n);
+                Position position = Position.ofOffset(send(envelope, old).offset());
+                apply(envelope, position, old, -1);
+                applied.add(position);
+            }
+            positions.put(channel, applied);
+        }
+        broker.createTopic(LayoutTopic.of(topic), 1);
+        layout = TopicLayout.of(topic, 3).grow(6).seal(broker.growTopic(topic, 6));
+        LayoutTopic.write(clientConfig(), layout, TIMEOUT);
     }
 
     @AfterAll
@@ -109,16 +135,8 @@ class RestoreGrowthIT {
 
     @Test
     void aRestoreWritesAMovedChannelsHistoryFromBothPartitionsAtTheirPositions() throws Exception {
-        ChannelName channel = movingChannel();
+        ChannelName channel = restored;
         int old = ChannelPartitioner.partitionOf(channel, 3);
-        for (int n = 0; n < 3; n++) {
-            Envelope envelope = envelope(channel, n);
-            RecordMetadata record = send(envelope, old);
-            apply(envelope, Position.ofOffset(record.offset()), old, -1);
-        }
-        broker.createTopic(LayoutTopic.of(topic), 1);
-        TopicLayout layout = TopicLayout.of(topic, 3).grow(6).seal(broker.growTopic(topic, 6));
-        LayoutTopic.write(clientConfig(), layout, TIMEOUT);
         int home = layout.home(channel);
         // a producer that had not seen the growth: the dispatcher moves its record to the channel's new partition
         Envelope late = envelope(channel, 3);
@@ -147,6 +165,44 @@ class RestoreGrowthIT {
         assertThat(again.restored()).isEqualTo(5);
         assertThat(ids(channel)).isEqualTo(applied);
         assertThat(redis.sync().hget(RedisKeys.meta(channel), RedisKeys.META_PARTITION)).isEqualTo(Integer.toString(home));
+    }
+
+    @Test
+    void aReplayPublishesAMovedChannelsWindowFromBothPartitionsWithItsPositionsAndPrevChain() throws Exception {
+        List<Position> ids = new ArrayList<>(positions.get(replayed));
+        int home = layout.home(replayed);
+        for (int n = 3; n < 5; n++) {
+            Envelope envelope = envelope(replayed, n);
+            Position position = layout.position(home, send(envelope, home).offset());
+            apply(envelope, position, home, layout.source(home));
+            ids.add(position);
+        }
+        List<LiveMessage> received = listen(replayed);
+
+        // a window given in positions, as clients hold them: from the second record to the last, exclusive
+        ReplayReport report = new ReplayEngine(kafka, access, new RecordDecoder(codec)).run(new ReplayRequest(replayed,
+                new Bound.Offset(ids.get(1).offset()), new Bound.Offset(ids.get(4).offset()), false, 0), Progress.NONE);
+
+        assertThat(report.published()).isEqualTo(3);
+        assertThat(report.ranges()).extracting(OffsetRange::partition)
+                .containsExactly(ChannelPartitioner.partitionOf(replayed, 3), home);
+        Awaitility.await().atMost(TIMEOUT).until(() -> received.size() >= 3);
+        assertThat(received).extracting(LiveMessage::id).containsExactly(ids.get(1), ids.get(2), ids.get(3));
+        assertThat(received).extracting(LiveMessage::prev).containsExactly(Position.NONE, ids.get(1), ids.get(2));
+        assertThat(received).allMatch(LiveMessage::replay);
+    }
+
+    private List<LiveMessage> listen(ChannelName channel) {
+        List<LiveMessage> received = new CopyOnWriteArrayList<>();
+        StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub();
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String from, String payload) {
+                received.add(LiveMessage.parse(payload));
+            }
+        });
+        pubsub.sync().subscribe(RedisKeys.pubsub(channel));
+        return received;
     }
 
     private RestoreReport restore(ChannelName channel) throws InterruptedException {
