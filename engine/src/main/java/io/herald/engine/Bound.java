@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One end of a window of the notifications topic, as an operator types it: a point in time (the records'
  * Kafka timestamps) or a Kafka offset (the same number on every partition read, so mostly useful for one
- * channel, whose records all live on one partition).
+ * channel, whose records all live on one partition; or, once a growth of the topic moved it, on one partition per
+ * growth, where it is taken as a position of the channel: {@link PartitionScan#resolveHistory}).
  */
 public sealed interface Bound permits Bound.At, Bound.Offset {
 

@@ -1,5 +1,7 @@
 package io.herald.engine;
 
+import io.herald.core.kafka.LayoutTopic;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.kafka.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -100,6 +103,23 @@ public final class KafkaAccess implements AutoCloseable {
             producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         }
         return producer;
+    }
+
+    /**
+     * The notifications topic's layout (how its partition count grew: core's {@link TopicLayout}) as Kafka holds it
+     * now. An operation reads it once and decides every record with it, so that a growth sealed meanwhile cannot
+     * make it place a channel's records two ways.
+     */
+    public TopicLayout layout() {
+        try {
+            // its clients give up within the timeout too: by default closing them waits 60 s for a Kafka away
+            Map<String, Object> config = new HashMap<>(clientConfig);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+            return LayoutTopic.read(config, topic, timeout);
+        } catch (KafkaException | IllegalArgumentException e) {
+            throw new EngineException("kafka: could not read the layout of " + topic, e);
+        }
     }
 
     /** The partition count of a topic; fails clearly when the topic does not exist. */

@@ -1,6 +1,7 @@
 package io.herald.engine;
 
 import io.herald.core.kafka.PartitionReader;
+import io.herald.core.kafka.TopicLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +59,30 @@ public final class PartitionScan {
             ranges.add(new OffsetRange(p, first, last, note));
         }
         return ranges;
+    }
+
+    /**
+     * The offsets of one channel's history within {@code [since, until)}: one range per partition it lived in
+     * ({@link TopicLayout#segments}), oldest first, each but the last ending at the cut where a growth of the topic
+     * moved the channel on. An offset bound is a position of the channel: in a partition a growth created, its
+     * offset counts from the partition's base ({@link TopicLayout#base}), as clients see it.
+     */
+    public List<OffsetRange> resolveHistory(List<TopicLayout.Segment> segments, Bound since, Bound until) {
+        List<OffsetRange> ranges = new ArrayList<>();
+        for (TopicLayout.Segment segment : segments) {
+            OffsetRange range = resolve(List.of(segment.partition()), within(since, segment),
+                    until == null ? null : within(until, segment)).get(0);
+            ranges.add(segment.isOpen() ? range : range.capAt(segment.until(),
+                    "the channel's records in this partition end at offset " + segment.until() + ", where the topic grew"));
+        }
+        return ranges;
+    }
+
+    /** An offset bound in the segment's partition: 0 for a position before the segment, past its end for one after. */
+    private static Bound within(Bound bound, TopicLayout.Segment segment) {
+        return bound instanceof Bound.Offset position
+                ? new Bound.Offset(Math.max(0, position.offset() - segment.base()))
+                : bound;
     }
 
     private Map<Integer, Long> offsets(Collection<Integer> partitions, Bound bound, Map<Integer, Long> end) {

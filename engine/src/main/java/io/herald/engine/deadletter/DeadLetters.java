@@ -3,8 +3,8 @@ package io.herald.engine.deadletter;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.InvalidEnvelopeException;
 import io.herald.core.kafka.RecordDecoder;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.kafka.Topics;
-import io.herald.core.position.Position;
 import io.herald.engine.EngineException;
 import io.herald.engine.KafkaAccess;
 import io.herald.engine.OffsetRange;
@@ -104,6 +104,7 @@ public final class DeadLetters {
     }
 
     public RedriveReport redrive(RedriveRequest request) throws InterruptedException {
+        TopicLayout layout = kafka.layout();
         List<RedriveResult> results = new ArrayList<>();
         if (request.all()) {
             Map<String, String> markers = markers();
@@ -123,7 +124,7 @@ public final class DeadLetters {
                 }
             }
             for (ConsumerRecord<byte[], byte[]> letter : letters) {
-                results.add(redrive(letter, null, request));
+                results.add(redrive(letter, null, request, layout));
             }
             return new RedriveReport(request.dryRun(), results);
         }
@@ -137,13 +138,15 @@ public final class DeadLetters {
                         + found.stream().map(r -> Integer.toString(r.partition())).toList() + " all hold offset "
                         + ref.offset() + "; name one as <partition>:<offset>"));
             } else {
-                results.add(redrive(found.get(0), request.correctedValue(), request));
+                results.add(redrive(found.get(0), request.correctedValue(), request, layout));
             }
         }
         return new RedriveReport(request.dryRun(), results);
     }
 
-    private RedriveResult redrive(ConsumerRecord<byte[], byte[]> letter, byte[] corrected, RedriveRequest request) {
+    /** @param layout the topic's layout, read once per redrive: where the channel lives and what positions mean */
+    private RedriveResult redrive(ConsumerRecord<byte[], byte[]> letter, byte[] corrected, RedriveRequest request,
+            TopicLayout layout) {
         String ref = letter.partition() + ":" + letter.offset();
         byte[] value = corrected != null ? corrected : letter.value();
         Envelope envelope;
@@ -185,7 +188,10 @@ public final class DeadLetters {
         }
         headers.add(REDRIVE_SOURCE, (kafka.deadLetterTopic() + ":" + ref).getBytes(StandardCharsets.UTF_8));
         try {
-            RecordMetadata sent = kafka.producer().send(new ProducerRecord<>(kafka.topic(), null, key, value, headers))
+            // to the channel's partition in the layout, as every Herald producer sends: one whose metadata knows a
+            // growth not sealed yet, or not the growth yet, would hash the key to another
+            RecordMetadata sent = kafka.producer().send(new ProducerRecord<>(kafka.topic(),
+                    layout.home(envelope.channel()), key, value, headers))
                     .get(kafka.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
             String done = sent.partition() + ":" + sent.offset() + "@" + clock.instant();
             redis.await(async.hset(markerKey(), ref, done), "record the redrive of " + ref);
@@ -193,7 +199,7 @@ public final class DeadLetters {
             // what clients receive is the new record as the dispatcher decodes it: its position, and its id when
             // the envelope names none (derived from the new record's coordinates, not the dead letter's)
             Envelope delivered = decoder.decode(kafka.topic(), sent.partition(), sent.offset(), sent.timestamp(), key, value);
-            String position = Position.ofOffset(sent.offset()).toString();
+            String position = layout.position(sent.partition(), sent.offset()).toString();
             return new RedriveResult(ref, RedriveResult.Outcome.REDRIVEN, "sent " + delivered.id() + " to "
                     + delivered.channel() + " at position " + position + " (" + kafka.topic() + " " + sent.partition()
                     + ":" + sent.offset() + ")", delivered.channel().value(), delivered.id(), position, sent.partition(),

@@ -9,7 +9,8 @@ package io.herald.engine.deadletter;
  * @param channel   the channel it is (or would be) delivered to, or null when refused before decoding
  * @param id        the notification ID clients receive (the envelope's {@code id}); for a redrive of an envelope
  *                  without one, the ID derived from the new record, so null in a dry run
- * @param position  the position clients receive ({@code <offset>-1} of the new record), or null
+ * @param position  the position clients receive ({@code <offset>-1} of the new record, its partition's base added
+ *                  after a growth of the topic), or null
  * @param partition where it went in the notifications topic, or null
  * @param offset    where it went in the notifications topic, or null
  */

@@ -4,10 +4,10 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.Envelope;
 import io.herald.core.envelope.InvalidEnvelopeException;
 import io.herald.core.kafka.RecordDecoder;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.position.Position;
 import io.herald.redis.LiveMessage;
 import io.herald.redis.RedisKeys;
-import io.herald.engine.ChannelPartitions;
 import io.herald.engine.KafkaAccess;
 import io.herald.engine.OffsetRange;
 import io.herald.engine.PartitionScan;
@@ -25,7 +25,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Sends a window of a channel's notifications again to its live subscribers: reads them from the channel's
- * Kafka partition (by assignment, no group) and publishes each on the channel's pub/sub channel flagged as a
+ * Kafka partition, or from each partition it lived in when a growth of the topic moved it ({@link TopicLayout}),
+ * by assignment (no group), and publishes each on the channel's pub/sub channel flagged as a
  * replay ({@link LiveMessage#asReplay()}). Edges deliver a replay to every live subscriber of the channel as a
  * {@code message} frame with {@code "replay":true}, outside the ordering and gap checks and without moving
  * anyone's position; clients drop IDs they already have. The Redis logs are not touched.
@@ -50,35 +51,38 @@ public final class ReplayEngine {
 
     public ReplayReport run(ReplayRequest request, Progress progress) throws InterruptedException {
         ChannelName channel = request.channel();
-        int partition = new ChannelPartitions(kafka, redis).of(channel).partition();
+        List<TopicLayout.Segment> segments = kafka.layout().segments(channel);
         byte[] key = channel.value().getBytes(StandardCharsets.UTF_8);
         String pubsub = RedisKeys.pubsub(channel);
         Sender sender = new Sender(request.dryRun(), pubsub, new RateLimiter(request.ratePerSecond()));
-        OffsetRange range;
+        List<OffsetRange> ranges;
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-replay")) {
             PartitionScan scan = new PartitionScan(kafka, consumer, kafka.topic(), kafka.timeout());
-            range = scan.resolve(List.of(partition), request.since(), request.until()).get(0);
-            progress.start(range.size());
-            scan.read(range, progress, record -> {
-                sender.scanned++;
-                if (Arrays.equals(key, record.key())) {
-                    sender.matched++;
-                    Envelope envelope = decode(record);
-                    if (envelope == null) {
-                        sender.invalid++;
-                    } else if (envelope.isExpiredAt(System.currentTimeMillis())) {
-                        sender.expired++;
-                    } else {
-                        sender.send(new LiveMessage(Position.ofOffset(record.offset()), sender.prev,
-                                new String(decoder.codec().encode(envelope), StandardCharsets.UTF_8), true));
+            ranges = scan.resolveHistory(segments, request.since(), request.until());
+            progress.start(ranges.stream().mapToLong(OffsetRange::size).sum());
+            for (int i = 0; i < segments.size(); i++) {
+                TopicLayout.Segment segment = segments.get(i);
+                scan.read(ranges.get(i), progress, record -> {
+                    sender.scanned++;
+                    if (Arrays.equals(key, record.key())) {
+                        sender.matched++;
+                        Envelope envelope = decode(record);
+                        if (envelope == null) {
+                            sender.invalid++;
+                        } else if (envelope.isExpiredAt(System.currentTimeMillis())) {
+                            sender.expired++;
+                        } else {
+                            sender.send(new LiveMessage(segment.position(record.offset()), sender.prev,
+                                    new String(decoder.codec().encode(envelope), StandardCharsets.UTF_8), true));
+                        }
                     }
-                }
-            });
+                });
+            }
             sender.flush();
         } finally {
             progress.finish();
         }
-        return new ReplayReport(request.dryRun(), channel.value(), range, sender.scanned, sender.matched,
+        return new ReplayReport(request.dryRun(), channel.value(), ranges, sender.scanned, sender.matched,
                 sender.invalid, sender.expired, sender.published, sender.first, sender.last, sender.receivers);
     }
 

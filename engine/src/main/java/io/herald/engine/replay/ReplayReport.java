@@ -1,12 +1,14 @@
 package io.herald.engine.replay;
 
 import io.herald.engine.OffsetRange;
+import java.util.List;
 
 /**
  * What a replay read and sent.
  *
- * @param range        the offsets of the channel's partition that were read
- * @param scanned      records read from Kafka (all channels of the partition)
+ * @param ranges       the offsets read of each partition the channel lived in, oldest first: one unless a growth
+ *                     of the topic moved it
+ * @param scanned      records read from Kafka (all channels of the partitions)
  * @param matched      records of the channel in the window
  * @param invalid      records of the channel the dispatcher dead-letters (never delivered, not replayed)
  * @param expired      records of the channel whose {@code expiresAt} had passed: skipped, as no edge may deliver them
@@ -16,6 +18,15 @@ import io.herald.engine.OffsetRange;
  * @param receivers    the most pub/sub connections one message reached: one per edge node subscribed to the channel
  *                     (however many of its clients are), plus any other subscriber
  */
-public record ReplayReport(boolean dryRun, String channel, OffsetRange range, long scanned, long matched,
+public record ReplayReport(boolean dryRun, String channel, List<OffsetRange> ranges, long scanned, long matched,
         long invalid, long expired, long published, String firstId, String lastId, long receivers) {
+
+    public ReplayReport {
+        ranges = List.copyOf(ranges);
+    }
+
+    /** The offsets read of the channel's partition now, the last of {@link #ranges}. */
+    public OffsetRange range() {
+        return ranges.get(ranges.size() - 1);
+    }
 }

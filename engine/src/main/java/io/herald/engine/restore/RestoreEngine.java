@@ -1,6 +1,5 @@
 package io.herald.engine.restore;
 
-import io.herald.core.kafka.ChannelPartitioner;
 import io.herald.core.kafka.TopicLayout;
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
@@ -36,20 +35,24 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * assignment (no group: the dispatcher's consumer group is only read, never joined or moved), turns each
  * record into the dispatcher's own {@link ApplyCommand} (same decoder, same positions, same retention), and
  * writes them with the restore script, which merges below a log's top and publishes nothing. Positions are
- * Kafka offsets, so a restore is idempotent: run twice, the second writes nothing.
+ * Kafka offsets (plus their partition's base after a growth of the topic), so a restore is idempotent: run twice,
+ * the second writes nothing.
  *
  * <p>The window ends at the dispatcher group's committed offsets: records beyond are the dispatcher's to
  * apply (and to publish live); restoring them first would make the dispatcher see them as duplicates and
  * live subscribers would get them only through their edge's tail check.
  *
  * <p>A record is written only where the dispatcher would have written it: {@link CommandDecoder} decides
- * validity, and {@link ChannelPartitions} decides the partition each channel belongs to (its meta's, else its
- * key's) before anything is written. A record on another partition than its channel's home partition (the key's,
- * by Kafka's default partitioner) was moved there by the dispatcher ({@code RecordMover}): the scan restores the
- * copy and counts the original as {@code moved}. A record on its home partition whose channel's meta names another
- * (the partition count changed, or the channel's history was applied from another partition) is one the dispatcher
- * dead-lettered as {@code partition-mismatch}: it is counted, never written. The decision is the engine's, not the first written record's, so the order partitions are read
- * in does not matter and a dry run predicts the real run's counts, mismatches included.
+ * validity and the record's position, the topic's layout ({@link TopicLayout}, read once per run) which partition
+ * each record belongs to, and {@link ChannelPartitions} the partition each channel belongs to now (its meta's, else
+ * its home's) before anything is written. A record on another partition than the one the layout gives its channel
+ * at that offset ({@link TopicLayout#homeAt}: the key's, or after a growth of the topic the channel's new partition
+ * for a record past the growth's cut) was moved there by the dispatcher ({@code RecordMover}): the scan restores the
+ * copy and counts the original as {@code moved}. A record whose channel's meta names a partition outside the
+ * channel's history (its partitions in the layout, {@link TopicLayout#segments}) is one the dispatcher dead-lettered
+ * as {@code partition-mismatch}: it is counted, never written. The decision is the engine's, not the first written
+ * record's, so the order partitions are read in does not matter and a dry run predicts the real run's counts,
+ * mismatches included.
  */
 public final class RestoreEngine {
 
@@ -68,17 +71,19 @@ public final class RestoreEngine {
     }
 
     public RestoreReport run(RestoreRequest request, Progress progress) throws InterruptedException {
-        ChannelPartitions owners = new ChannelPartitions(kafka, redis);
-        int partitionCount = kafka.partitionCount(kafka.topic());
-        List<Integer> partitions = request.channel() == null
-                ? IntStream.range(0, partitionCount).boxed().toList()
-                : List.of(owners.of(request.channel()).partition());
+        TopicLayout layout = kafka.layout();
+        ChannelPartitions owners = new ChannelPartitions(redis, layout);
         Map<Integer, Long> committed = kafka.committed(request.groupId());
         Tally tally = new Tally(request.dryRun());
         List<OffsetRange> ranges = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-restore")) {
             PartitionScan scan = new PartitionScan(kafka, consumer, kafka.topic(), kafka.timeout());
-            for (OffsetRange range : scan.resolve(partitions, request.since(), request.until())) {
+            // a growth not sealed yet is not applied yet: its partitions are the dispatcher's to apply once it is
+            List<OffsetRange> window = request.channel() == null
+                    ? scan.resolve(IntStream.range(0, layout.current().partitions()).boxed().toList(), request.since(),
+                            request.until())
+                    : scan.resolveHistory(layout.segments(request.channel()), request.since(), request.until());
+            for (OffsetRange range : window) {
                 Long applied = committed.get(range.partition());
                 ranges.add(applied == null
                         ? range.capAt(range.from(), "the dispatcher group has committed nothing on this partition yet; it applies these records itself")
@@ -93,13 +98,13 @@ public final class RestoreEngine {
                 scan.read(range, progress, record -> {
                     tally.scanned++;
                     if (key == null || Arrays.equals(key, record.key())) {
-                        accept(record, range, partitionCount, lastSeen, chunk, tally);
+                        accept(record, range, layout, lastSeen, chunk, tally);
                         if (chunk.full()) {
-                            write(chunk, owners, request.dryRun(), rate, tally);
+                            write(chunk, layout, owners, request.dryRun(), rate, tally);
                         }
                     }
                 });
-                write(chunk, owners, request.dryRun(), rate, tally);
+                write(chunk, layout, owners, request.dryRun(), rate, tally);
             }
         } finally {
             progress.finish();
@@ -107,16 +112,21 @@ public final class RestoreEngine {
         return tally.report(kafka.topic(), request.groupId(), ranges);
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> record, OffsetRange range, int partitionCount,
+    /** The partitions of the channel's history, oldest first: one unless a growth of the topic moved it. */
+    private static List<Integer> history(TopicLayout layout, ChannelName channel) {
+        return layout.segments(channel).stream().map(TopicLayout.Segment::partition).toList();
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record, OffsetRange range, TopicLayout layout,
             Map<ChannelName, Position> lastSeen, Chunk chunk, Tally tally) {
         tally.matched++;
-        if (!(decoder.decode(record, TopicLayout.of(kafka.topic(), partitionCount)) instanceof CommandDecoder.Accepted accepted)) {
+        if (!(decoder.decode(record, layout) instanceof CommandDecoder.Accepted accepted)) {
             tally.invalid++;
             return;
         }
         ApplyCommand command = accepted.command();
-        if (ChannelPartitioner.partitionOf(command.channel(), partitionCount) != record.partition()) {
-            // the dispatcher moved it to the channel's home partition, where this scan restores the copy
+        if (layout.homeAt(command.channel(), record.partition(), record.offset()) != record.partition()) {
+            // the dispatcher moved it to the channel's partition, where this scan restores the copy
             tally.moved++;
             return;
         }
@@ -125,8 +135,9 @@ public final class RestoreEngine {
         RestoreRecord restore;
         if (seen != null) {
             restore = new RestoreRecord(command.offset(), seen, true, command.envelopeJson());
-        } else if (range.from() == 0) {
-            // the scan started at the partition's very first record: nothing came before in this channel
+        } else if (range.from() == 0 && layout.source(range.partition()) < 0) {
+            // the scan started at the very first record of one of the topic's first partitions: nothing came before
+            // in this channel (a partition a growth created follows the channel's records in an older one)
             restore = new RestoreRecord(command.offset(), Position.NONE, true, command.envelopeJson());
         } else {
             // the channel's previous record lies before the window; claim continuity with nothing earlier
@@ -135,8 +146,8 @@ public final class RestoreEngine {
         chunk.add(command, restore);
     }
 
-    private void write(Chunk chunk, ChannelPartitions owners, boolean dryRun, RateLimiter rate, Tally tally)
-            throws InterruptedException {
+    private void write(Chunk chunk, TopicLayout layout, ChannelPartitions owners, boolean dryRun, RateLimiter rate,
+            Tally tally) throws InterruptedException {
         if (chunk.isEmpty()) {
             return;
         }
@@ -144,16 +155,19 @@ public final class RestoreEngine {
         RedisClusterAsyncCommands<String, String> async = redis.commands();
         redis.await(async.scriptLoad(RestoreScript.SOURCE), "load the restore script");
         Map<ChannelName, RedisFuture<List<Object>>> replies = new LinkedHashMap<>();
+        Map<ChannelName, List<Integer>> histories = new HashMap<>();
         for (Map.Entry<ChannelName, List<RestoreRecord>> channel : chunk.byChannel.entrySet()) {
             ChannelPartitions.Owner belongs = owner.get(channel.getKey());
-            if (belongs.partition() != chunk.partition) {
+            List<Integer> history = history(layout, channel.getKey());
+            if (!history.contains(belongs.partition())) {
                 // the dispatcher dead-lettered these (partition-mismatch): writing them would claim the channel
                 // for the wrong partition, so that its real records, and every later one, are refused
                 tally.mismatch(channel.getKey(), channel.getValue().size(), belongs.toString());
                 continue;
             }
+            histories.put(channel.getKey(), history);
             rate.acquire(channel.getValue().size());
-            replies.put(channel.getKey(), RestoreScript.restore(async, channel.getKey(), chunk.partition,
+            replies.put(channel.getKey(), RestoreScript.restore(async, channel.getKey(), chunk.partition, history,
                     chunk.retention.get(channel.getKey()), dryRun, channel.getValue()));
         }
         for (Map.Entry<ChannelName, RedisFuture<List<Object>>> reply : replies.entrySet()) {
@@ -167,8 +181,8 @@ public final class RestoreEngine {
                 // Redis lost its script cache (restart, SCRIPT FLUSH) during the chunk: the script is idempotent, send again
                 redis.await(async.scriptLoad(RestoreScript.SOURCE), "load the restore script");
                 ChannelName channel = reply.getKey();
-                result = redis.await(RestoreScript.restore(async, channel, chunk.partition, chunk.retention.get(channel),
-                        dryRun, chunk.byChannel.get(channel)), "restore " + channel);
+                result = redis.await(RestoreScript.restore(async, channel, chunk.partition, histories.get(channel),
+                        chunk.retention.get(channel), dryRun, chunk.byChannel.get(channel)), "restore " + channel);
             }
             tally.add(reply.getKey(), chunk.byChannel.get(reply.getKey()).size(), RestoreScript.Result.of(result));
         }

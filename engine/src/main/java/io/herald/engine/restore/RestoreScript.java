@@ -9,6 +9,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The restore script ({@code restore.lua}): writes records into a channel's log in position order, below the
@@ -23,11 +24,17 @@ final class RestoreScript {
     private RestoreScript() {
     }
 
+    /**
+     * @param partition the records' partition
+     * @param history   the partitions of the channel's history, oldest first (one unless a growth of the topic moved
+     *                  the channel): its meta may name any of them
+     */
     static RedisFuture<List<Object>> restore(RedisClusterAsyncCommands<String, String> redis, ChannelName channel,
-            int partition, Retention retention, boolean dryRun, List<RestoreRecord> records) {
+            int partition, List<Integer> history, Retention retention, boolean dryRun, List<RestoreRecord> records) {
         String[] keys = {RedisKeys.log(channel), RedisKeys.meta(channel)};
         List<String> args = new ArrayList<>(5 + records.size() * 4);
-        args.add(Integer.toString(partition));
+        args.add(history.size() <= 1 ? Integer.toString(partition) : partition + "/"
+                + history.stream().map(String::valueOf).collect(Collectors.joining(",")));
         args.add(Integer.toString(retention.maxLen()));
         args.add(Long.toString(retention.ttl().toSeconds()));
         args.add(Long.toString(Math.max(retention.ttl().toSeconds(), retention.metaTtl().toSeconds())));

@@ -3,6 +3,7 @@ package io.herald.engine.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.core.channel.ChannelName;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.position.Position;
 import io.herald.redis.ApplyScript;
 import io.herald.redis.RedisKeys;
@@ -138,10 +139,41 @@ class RestoreScriptIT {
         assertThat(redis.sync().exists(RedisKeys.log(channel))).isZero();
     }
 
+    @Test
+    void aChannelAGrowthMovedTakesTheRecordsOfEachPartitionOfItsHistoryAtTheirPositions() {
+        ChannelName channel = channel();
+        apply(channel, 7); // applied from partition 0, before a growth of the topic moved the channel to partition 3
+        long base = TopicLayout.SPAN;
+        assertThat(restore(channel, 3, List.of(0, 3), chain(Position.ofOffset(7), true, base + 1, base + 2)))
+                .isEqualTo(new RestoreScript.Result(false, 2, 0, 0, 0, null));
+        assertThat(ids(channel)).containsExactly("7-1", (base + 1) + "-1", (base + 2) + "-1");
+        assertThat(redis.sync().hget(RedisKeys.meta(channel), RedisKeys.META_PARTITION)).isEqualTo("3");
+
+        // the old partition's records, restored later: the meta goes on naming the partition the channel lives in
+        assertThat(restore(channel, 0, List.of(0, 3), chain(Position.NONE, true, 5)).written()).isEqualTo(1);
+        assertThat(ids(channel)).containsExactly("5-1", "7-1", (base + 1) + "-1", (base + 2) + "-1");
+        assertThat(redis.sync().hmget(RedisKeys.meta(channel), RedisKeys.META_PARTITION, RedisKeys.META_LAST))
+                .extracting(kv -> kv.getValue()).containsExactly("3", (base + 2) + "-1");
+
+        // a partition outside its history is still another channel's
+        assertThat(restore(channel, 1, RETENTION, false, chain(Position.NONE, true, 2)).partitionMismatch()).isTrue();
+    }
+
+    private RestoreScript.Result restore(ChannelName channel, int partition, List<Integer> history,
+            List<RestoreRecord> records) {
+        try {
+            return RestoreScript.Result.of(RestoreScript.restore(redis.async(), channel, partition, history, RETENTION,
+                    false, records).get(5, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private RestoreScript.Result restore(ChannelName channel, int partition, Retention retention, boolean dryRun,
             List<RestoreRecord> records) {
         try {
-            return RestoreScript.Result.of(RestoreScript.restore(redis.async(), channel, partition, retention, dryRun, records)
+            return RestoreScript.Result.of(RestoreScript.restore(redis.async(), channel, partition, List.of(partition), retention,
+                    dryRun, records)
                     .get(5, TimeUnit.SECONDS));
         } catch (Exception e) {
             throw new IllegalStateException(e);

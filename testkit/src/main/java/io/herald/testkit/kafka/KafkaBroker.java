@@ -11,6 +11,7 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,10 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -206,6 +210,36 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("topic " + name + " not created within 30 s", e);
         }
         awaitLeaders(admin, name);
+    }
+
+    /**
+     * Adds partitions to a topic, as {@code heraldctl topic grow} does before it seals the growth, and returns the
+     * end offset of each partition it had before: the cuts a test seals the growth with (core's
+     * {@code TopicLayout.seal}), as nothing produces meanwhile. Returns once every partition has a leader.
+     */
+    public Map<Integer, Long> growTopic(String name, int partitions) {
+        Admin admin = admin();
+        try {
+            int before = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
+                    .partitions().size();
+            admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitions))).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, name);
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (int p = 0; p < before; p++) {
+                ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> cuts = new HashMap<>();
+            admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, end) -> cuts.put(tp.partition(), end.offset()));
+            return cuts;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot grow topic " + name + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while growing topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topic " + name + " not grown within 30 s", e);
+        }
     }
 
     /**

@@ -28,8 +28,8 @@ public class ChannelHistory {
 
     /**
      * Where a subscribe without a position starts: the channel's last applied position, or, when Redis has no meta
-     * for it (never written, expired, or Redis lost it), its Kafka partition's end, so that only notifications
-     * published from now on are delivered. Throws when Redis or Kafka cannot be reached.
+     * for it (never written, expired, or Redis lost it), the end of the Kafka partition it lives in, so that only
+     * notifications published from now on are delivered. Throws when Redis or Kafka cannot be reached.
      */
     public Position end(ChannelName channel) {
         Position last = redisLog.last(channel);
@@ -53,12 +53,12 @@ public class ChannelHistory {
                     return new Recovery(usedKafka ? Recovery.Source.KAFKA : Recovery.Source.HOT, replayed, gaps, cursor);
                 }
                 // Redis shows nothing after the cursor yet cannot vouch that nothing happened: ask Kafka
-                Recovery tail = kafkaLog.read(channel, redisLog.partition(channel), cursor, -1, listener);
+                Recovery tail = kafkaLog.read(channel, cursor, null, listener);
                 return new Recovery(Recovery.Source.KAFKA, replayed + tail.replayed(), gaps + tail.gaps(), tail.last());
             }
             for (LiveMessage entry : page) {
                 if (!entry.continues(cursor)) {
-                    Recovery fill = kafkaLog.read(channel, redisLog.partition(channel), cursor, entry.id().offset(), listener);
+                    Recovery fill = kafkaLog.read(channel, cursor, entry.id(), listener);
                     usedKafka = true;
                     replayed += fill.replayed();
                     gaps += fill.gaps();

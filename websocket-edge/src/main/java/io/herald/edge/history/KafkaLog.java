@@ -4,9 +4,10 @@ import io.herald.core.channel.ChannelName;
 import io.herald.core.envelope.EnvelopeCodec;
 import io.herald.core.envelope.EnvelopeLimits;
 import io.herald.core.envelope.InvalidEnvelopeException;
-import io.herald.core.kafka.ChannelPartitioner;
+import io.herald.core.kafka.LayoutWatch;
 import io.herald.core.kafka.PartitionReader;
 import io.herald.core.kafka.RecordDecoder;
+import io.herald.core.kafka.TopicLayout;
 import io.herald.core.position.Position;
 import io.herald.redis.LiveMessage;
 import io.herald.edge.settings.ConnectionProperties;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.HashMap;
@@ -38,16 +40,23 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * The second tier of recovery: reads a channel's notifications straight from its Kafka partition, for gaps the
- * Redis log cannot prove it holds (trimmed, expired, Redis restarted empty). The recovery window is thus
- * Kafka's retention. Records are read with the dispatcher's own decoder, so the IDs and envelopes are exactly
- * the ones the Redis log holds or would hold; records the dispatcher dead-letters are skipped here too.
+ * The second tier of recovery: reads a channel's notifications straight from Kafka, for gaps the Redis log cannot
+ * prove it holds (trimmed, expired, Redis restarted empty). The recovery window is thus Kafka's retention. Records
+ * are read with the dispatcher's own decoder, so the IDs and envelopes are exactly the ones the Redis log holds or
+ * would hold; records the dispatcher dead-letters are skipped here too.
  *
- * <p>Offsets and the topic's partition count come from one long-lived admin client (thread-safe); records are
- * read by a few long-lived consumers ({@link KafkaReaders}), one per catch-up thread. A read whose start is at or
- * past the partition's end needs no consumer at all.
+ * <p>Where a channel's history lies comes from the topic's {@link TopicLayout} ({@link LayoutWatch}): one partition
+ * while the topic never grew, else one {@link TopicLayout.Segment} per partition the channel lived in, each but the
+ * last ending at the cut of the growth that moved it. A record of the channel inside a segment is the channel's
+ * there ({@link TopicLayout#homeAt} names the segment's partition for each of its offsets); one a producer wrote to
+ * the old partition at or past a cut lies outside every segment, and is read from the new partition, where the
+ * dispatcher moved it.
  *
- * <p>Meters: {@code herald.edge.history.kafka.scans} (reads that scanned the partition),
+ * <p>Offsets come from one long-lived admin client (thread-safe); records are read by a few long-lived consumers
+ * ({@link KafkaReaders}), one per catch-up thread. A read whose start is at or past the end of what it may read
+ * needs no consumer at all.
+ *
+ * <p>Meters: {@code herald.edge.history.kafka.scans} (reads that scanned a partition),
  * {@code herald.edge.history.kafka.readers.created} (consumers created: the thread count, more only after failures).
  */
 @Component
@@ -59,16 +68,18 @@ public class KafkaLog implements DisposableBean {
     private final Duration timeout;
     private final Admin admin;
     private final KafkaReaders readers;
+    private final LayoutWatch layouts;
     private final Counter scans;
-    /** The topic's partition count, read once: adding partitions moves keys, which Herald does not support. */
-    private volatile int partitions;
+    /** Whether the layout was read once: until then the watch holds only a placeholder (see HistoryConfiguration). */
+    private volatile boolean layoutRead;
 
     public KafkaLog(ConnectionProperties.Kafka kafka, ConnectionProperties.Topic topic,
-            ConnectionProperties.Envelope envelope, EdgeProperties edge, MeterRegistry meters) {
+            ConnectionProperties.Envelope envelope, EdgeProperties edge, LayoutWatch layouts, MeterRegistry meters) {
         this.topic = topic.topic();
         this.decoder = new RecordDecoder(new EnvelopeCodec(new EnvelopeLimits(envelope.maxDataBytes())));
         this.scanBudget = edge.recovery().kafkaScanBudget();
         this.timeout = edge.recovery().kafkaTimeout();
+        this.layouts = layouts;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Map<String, Object> adminConfig = new HashMap<>(kafka.clientConfig());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-edge-" + edge.nodeId() + "-offsets");
@@ -94,81 +105,106 @@ public class KafkaLog implements DisposableBean {
     }
 
     /**
-     * Where a subscribe without a position starts when Redis knows nothing of the channel: the last offset its
-     * partition holds now ({@code 0-0} when the partition is empty). Whatever the channel published before lies at
-     * or before it, so only later notifications are delivered, and a client that resumes from it gets exactly those.
+     * Where a subscribe without a position starts when Redis knows nothing of the channel: right before the end of
+     * the partition the channel lives in now ({@link TopicLayout.Segment#before}; {@code 0-0} for an empty partition
+     * of a topic that never grew). Whatever the channel published before lies at or before it, so only later
+     * notifications are delivered, and a client that resumes from it gets exactly those.
      */
     public Position end(ChannelName channel) {
-        long end = endOffset(partitionOf(channel, null), System.nanoTime() + timeout.toNanos());
-        return end == 0 ? Position.NONE : Position.ofOffset(end - 1);
+        List<TopicLayout.Segment> segments = layout().segments(channel);
+        TopicLayout.Segment current = segments.get(segments.size() - 1);
+        return current.before(endOffset(new TopicPartition(topic, current.partition()),
+                System.nanoTime() + timeout.toNanos()));
     }
 
     /**
-     * Hands the listener, in order, every notification of {@code channel} whose offset lies after {@code after}
-     * and before {@code untilOffset} (exclusive; {@code -1} for the partition's current end). What Kafka no
-     * longer holds, or what lies beyond the scan budget, is reported as a gap and skipped.
+     * Hands the listener, in order, every notification of {@code channel} after {@code after} and before
+     * {@code until}, across every partition the channel lived in. What Kafka no longer holds, or what lies beyond
+     * the scan budget, is reported as a gap and skipped.
      *
-     * @param partition the channel's partition when Redis knows it, else null (computed as the producer did)
+     * @param until exclusive; null for the end of what the channel's partitions hold now
      * @return how many notifications were handed over and how many gaps reported
      */
-    public Recovery read(ChannelName channel, Integer partition, Position after, long untilOffset,
-            HistoryListener listener) {
+    public Recovery read(ChannelName channel, Position after, Position until, HistoryListener listener) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long start = after.nextOffset();
-        if (untilOffset >= 0 && start >= untilOffset) {
+        if (until != null && after.nextOffset() >= until.offset()) {
             return new Recovery(Recovery.Source.KAFKA, 0, 0, after); // nothing can lie in between: no need to ask
         }
-        TopicPartition tp = partitionOf(channel, partition);
-        long end = endOffset(tp, deadline);
-        long stop = untilOffset < 0 ? end : Math.min(untilOffset, end);
-        if (start >= stop) {
-            return new Recovery(Recovery.Source.KAFKA, 0, 0, after); // at or past the partition's end: no scan
+        List<Range> ranges = new ArrayList<>();
+        for (TopicLayout.Stretch stretch : layout().after(channel, after)) {
+            TopicLayout.Segment segment = stretch.segment();
+            // until's offset in this segment's numbering: below its start when until lies in an earlier segment, past
+            // its end when in a later one (positions of later segments are larger)
+            long untilOffset = until == null ? Long.MAX_VALUE : until.offset() - segment.base();
+            if (untilOffset <= stretch.from()) {
+                break; // this segment and the later ones lie at or past until
+            }
+            TopicPartition tp = new TopicPartition(topic, segment.partition());
+            long end = endOffset(tp, deadline);
+            long stop = Math.min(segment.isOpen() ? end : Math.min(segment.until(), end), untilOffset);
+            if (stretch.from() < stop) {
+                ranges.add(new Range(segment, tp, stretch.from(), stop));
+            }
+        }
+        if (ranges.isEmpty()) {
+            return new Recovery(Recovery.Source.KAFKA, 0, 0, after); // at or past the partitions' ends: no scan
         }
         scans.increment();
-        return readers.read(deadline - System.nanoTime(), consumer -> scan(consumer, channel, tp, after, start, stop,
-                deadline, listener));
+        return readers.read(deadline - System.nanoTime(),
+                consumer -> scan(consumer, new ChannelScan(channel, after, listener), ranges, deadline));
     }
 
-    private Recovery scan(KafkaConsumer<byte[], byte[]> consumer, ChannelName channel, TopicPartition tp,
-            Position after, long from, long stop, long deadline, HistoryListener listener) {
-        long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
-        long start = from;
-        int gaps = 0;
-        if (start < begin) {
-            gaps++;
-            listener.gap(Position.ofOffset(Math.min(begin, stop) - 1),
-                    "kafka no longer holds offset " + start + " of " + tp + " (earliest is " + begin + ")");
-            start = begin;
-        }
-        if (start >= stop) {
-            return new Recovery(Recovery.Source.KAFKA, 0, gaps, after);
-        }
-        ChannelScan scan = new ChannelScan(channel, after, listener);
-        long reached;
-        try {
-            reached = PartitionReader.read(consumer, tp, start, stop, scan::accept,
-                    position -> scan.scanned < scanBudget && System.nanoTime() <= deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while reading " + tp, e);
-        }
-        if (reached < stop) {
-            listener.gap(Position.ofOffset(stop - 1), scan.scanned >= scanBudget
-                    ? "gap larger than the kafka scan budget of " + scanBudget + " records"
-                    : "kafka read took longer than " + timeout);
-            return new Recovery(Recovery.Source.KAFKA, scan.replayed, gaps + 1, Position.ofOffset(stop - 1));
-        }
-        return new Recovery(Recovery.Source.KAFKA, scan.replayed, gaps, scan.last);
+    /** Offsets {@code [from, stop)} of one segment's partition to read. */
+    private record Range(TopicLayout.Segment segment, TopicPartition tp, long from, long stop) {
     }
 
-    /** The channel's records among those of its partition, decoded and handed on, chained by {@code prev}. */
+    private Recovery scan(KafkaConsumer<byte[], byte[]> consumer, ChannelScan scan, List<Range> ranges,
+            long deadline) {
+        for (Range range : ranges) {
+            long begin = consumer.beginningOffsets(List.of(range.tp())).get(range.tp());
+            long start = range.from();
+            if (start < begin) {
+                scan.gap(range.segment().position(Math.min(begin, range.stop()) - 1), "kafka no longer holds offset "
+                        + start + " of " + range.tp() + " (earliest is " + begin + ")");
+                start = begin;
+            }
+            if (start >= range.stop()) {
+                continue;
+            }
+            scan.segment = range.segment();
+            long reached;
+            try {
+                reached = PartitionReader.read(consumer, range.tp(), start, range.stop(), scan::accept,
+                        position -> scan.scanned < scanBudget && System.nanoTime() <= deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while reading " + range.tp(), e);
+            }
+            if (reached < range.stop()) {
+                // one gap through the end of the whole read: the budget or the time is spent for what follows too
+                Range last = ranges.get(ranges.size() - 1);
+                scan.gap(last.segment().position(last.stop() - 1), scan.scanned >= scanBudget
+                        ? "gap larger than the kafka scan budget of " + scanBudget + " records"
+                        : "kafka read took longer than " + timeout);
+                break;
+            }
+        }
+        return new Recovery(Recovery.Source.KAFKA, scan.replayed, scan.gaps, scan.last);
+    }
+
+    /**
+     * The channel's records among those of the partitions read, decoded and handed on, chained by {@code prev}
+     * across segments and gaps.
+     */
     private final class ChannelScan {
 
         private final byte[] key;
         private final HistoryListener listener;
+        private TopicLayout.Segment segment;
         private Position last;
         private long scanned;
         private long replayed;
+        private int gaps;
 
         ChannelScan(ChannelName channel, Position after, HistoryListener listener) {
             this.key = channel.value().getBytes(StandardCharsets.UTF_8);
@@ -181,20 +217,26 @@ public class KafkaLog implements DisposableBean {
             if (!Arrays.equals(key, record.key())) {
                 return;
             }
-            LiveMessage entry = decode(record, last);
+            LiveMessage entry = decode(record, segment.position(record.offset()), last);
             if (entry != null) {
                 listener.entry(entry);
                 last = entry.id();
                 replayed++;
             }
         }
+
+        void gap(Position through, String reason) {
+            listener.gap(through, reason);
+            last = through;
+            gaps++;
+        }
     }
 
-    private LiveMessage decode(ConsumerRecord<byte[], byte[]> record, Position prev) {
+    private LiveMessage decode(ConsumerRecord<byte[], byte[]> record, Position id, Position prev) {
         try {
             byte[] json = decoder.codec().encode(decoder.decode(record.topic(), record.partition(), record.offset(),
                     record.timestamp(), record.key(), record.value()));
-            return new LiveMessage(Position.ofOffset(record.offset()), prev, new String(json, StandardCharsets.UTF_8));
+            return new LiveMessage(id, prev, new String(json, StandardCharsets.UTF_8));
         } catch (InvalidEnvelopeException e) {
             return null; // dead-lettered by the dispatcher, never in the log: skipped here too
         }
@@ -206,18 +248,17 @@ public class KafkaLog implements DisposableBean {
                 new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp), deadline).offset();
     }
 
-    /** The channel's partition: the one Redis names, else the one Kafka's default partitioner picks for the key. */
-    private TopicPartition partitionOf(ChannelName channel, Integer known) {
-        if (known != null) {
-            return new TopicPartition(topic, known);
+    /**
+     * The topic's layout: read on the first use (as the partition count was before the topic could grow; a failure
+     * fails the catch-up, which is retried), then as the watch last read it.
+     */
+    private TopicLayout layout() {
+        if (layoutRead) {
+            return layouts.current();
         }
-        int count = partitions;
-        if (count == 0) {
-            count = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic),
-                    System.nanoTime() + timeout.toNanos()).partitions().size();
-            partitions = count;
-        }
-        return new TopicPartition(topic, ChannelPartitioner.partitionOf(channel, count));
+        TopicLayout layout = layouts.refresh();
+        layoutRead = true;
+        return layout;
     }
 
     private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, long deadline) {

@@ -41,10 +41,4 @@ public class RedisLog {
         String last = redis.sync().hget(RedisKeys.meta(channel), RedisKeys.META_LAST);
         return last == null ? null : Position.parse(last);
     }
-
-    /** The Kafka partition the dispatcher saw the channel on, or null when unknown. */
-    public Integer partition(ChannelName channel) {
-        String part = redis.sync().hget(RedisKeys.meta(channel), RedisKeys.META_PARTITION);
-        return part == null ? null : Integer.valueOf(part);
-    }
 }

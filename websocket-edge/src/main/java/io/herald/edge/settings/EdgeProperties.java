@@ -76,6 +76,9 @@ public record EdgeProperties(
      *                        waits on an unreachable Kafka takes up to {@code kafkaTimeout} itself)
      * @param tailCheck       how often each watched channel's last position is compared with what was delivered,
      *                        to catch a silent loss of the newest messages (default 5 s; 0 disables)
+     * @param layoutRefresh   how often the topic's layout ({@code <topic>.layout}: how its partition count grew) is
+     *                        read again, so that a growth ({@code heraldctl topic grow}) reaches Kafka catch-ups
+     *                        without a restart (default 5 s)
      */
     public record Recovery(
             @DefaultValue("500") int pageSize,
@@ -85,12 +88,16 @@ public record EdgeProperties(
             @DefaultValue("30s") Duration kafkaTimeout,
             @DefaultValue("500ms") Duration retryBackoff,
             @DefaultValue("20") int maxRetries,
-            @DefaultValue("5s") Duration tailCheck) {
+            @DefaultValue("5s") Duration tailCheck,
+            @DefaultValue("5s") Duration layoutRefresh) {
 
         public Recovery {
             if (threads < 1 || perUserThreads < 1 || maxRetries < 0) {
                 throw new IllegalArgumentException("herald.edge.recovery: threads and per-user-threads must be at"
                         + " least 1, max-retries at least 0");
+            }
+            if (layoutRefresh.isNegative() || layoutRefresh.isZero()) {
+                throw new IllegalArgumentException("herald.edge.recovery.layout-refresh must be positive");
             }
         }
     }

@@ -118,6 +118,36 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Produces to one partition, as a producer that has not seen a growth of the topic yet does (a late record), or
+     * as the dispatcher moves a record to its channel's partition.
+     */
+    public RecordMetadata produce(Envelope envelope, int partition) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, partition,
+                    envelope.channel().value().getBytes(StandardCharsets.UTF_8), codec.encode(envelope)))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Applies a record of a partition a growth of the topic created, as the dispatcher does: {@code position} is
+     * its offset plus the partition's base (core's {@code TopicLayout.position}), and its channel may have lived in
+     * {@code movedFrom} before.
+     */
+    public ApplyResult applyGrown(Envelope envelope, Position position, int partition, int movedFrom) {
+        ApplyScript.Call call = script.call();
+        call.add(envelope.channel(), position.offset(), partition, movedFrom, -1,
+                new String(codec.encode(envelope), StandardCharsets.UTF_8), Retention.DEFAULT, Position.NONE);
+        try {
+            return ApplyScript.result(call.send(redis().async()).get(10, TimeUnit.SECONDS));
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Applies a produced record to Redis exactly as the dispatcher does. */
     public ApplyResult apply(Envelope envelope, RecordMetadata record) {
         return apply(envelope.channel(), record.offset(), record.partition(), envelope);
