@@ -120,7 +120,7 @@ class TopicGrowthIT {
             positions.put(channel, applied);
         }
         broker.createTopic(LayoutTopic.of(topic), 1);
-        layout = TopicLayout.of(topic, 3).grow(6).seal(broker.growTopic(topic, 6));
+        layout = TopicLayout.of(topic, 3).grow(6, 0).seal(broker.growTopic(topic, 6));
         LayoutTopic.write(clientConfig(), layout, TIMEOUT);
     }
 

@@ -75,7 +75,7 @@ class TopicGrowthIT {
             beforeGrowth.put(channel, IntStream.range(0, 3).mapToObj(n -> pipeline.publish(channel, n)).toList());
         }
         kafka.createTopic(LayoutTopic.of(topic), 1);
-        layout = TopicLayout.of(topic, 3).grow(6).seal(kafka.growTopic(topic, 6));
+        layout = TopicLayout.of(topic, 3).grow(6, 0).seal(kafka.growTopic(topic, 6));
         LayoutTopic.write(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), layout, WAIT);
         await().atMost(WAIT).until(() -> edge.bean(LayoutWatch.class).current().equals(layout));
     }

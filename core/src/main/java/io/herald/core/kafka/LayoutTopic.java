@@ -73,14 +73,20 @@ public final class LayoutTopic {
             this.topic = topic;
             this.timeout = timeout;
             this.partition = new TopicPartition(of(topic), 0);
+            // every call, and closing, gives up within the timeout (by default closing waits 60 s for a Kafka away)
+            int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             Map<String, Object> adminConfig = new HashMap<>(clientConfig);
             adminConfig.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
+            adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+            adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
             this.admin = Admin.create(adminConfig);
             Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // cuts come in transactions
             consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-layout-reader");
             consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            consumerConfig.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+            consumerConfig.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
             this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 

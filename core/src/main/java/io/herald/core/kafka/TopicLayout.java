@@ -40,9 +40,15 @@ public record TopicLayout(String topic, List<Generation> generations) {
 
     /**
      * Positions of a partition created by generation {@code g} start at {@code g * SPAN}: Kafka offsets stay below
-     * 10^15 (a million records a second for thirty years), and a position stays below 2^63 for 9,000 growths.
+     * 10^15 (a million records a second for thirty years).
      */
     public static final long SPAN = 1_000_000_000_000_000L;
+
+    /**
+     * The last generation: its positions stay below 2^53, which Redis's Lua scripts (numbers are doubles) compare
+     * exactly. Eight growths take a topic of 6 partitions to 1,536 at the least (each at least doubles).
+     */
+    public static final int MAX_GENERATION = 8;
 
     /**
      * One partition count.
@@ -102,6 +108,10 @@ public record TopicLayout(String topic, List<Generation> generations) {
         generations = List.copyOf(generations);
         if (generations.isEmpty() || generations.get(0).number() != 0) {
             throw new IllegalArgumentException("a layout starts with generation 0");
+        }
+        if (generations.size() > MAX_GENERATION + 1) {
+            throw new IllegalArgumentException("a topic grows at most " + MAX_GENERATION + " times (positions must stay "
+                    + "below 2^53)");
         }
         for (int g = 1; g < generations.size(); g++) {
             Generation previous = generations.get(g - 1);

@@ -78,10 +78,10 @@ public final class RestoreEngine {
         List<OffsetRange> ranges = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("herald-restore")) {
             PartitionScan scan = new PartitionScan(kafka, consumer, kafka.topic(), kafka.timeout());
-            // a growth not sealed yet is not applied yet: its partitions are the dispatcher's to apply once it is
+            // a partition whose source is not cut yet is not applied yet: the dispatcher applies it once it is
             List<OffsetRange> window = request.channel() == null
-                    ? scan.resolve(IntStream.range(0, layout.current().partitions()).boxed().toList(), request.since(),
-                            request.until())
+                    ? scan.resolve(IntStream.range(0, layout.partitions()).filter(layout::sealed).boxed().toList(),
+                            request.since(), request.until())
                     : scan.resolveHistory(layout.segments(request.channel()), request.since(), request.until());
             for (OffsetRange range : window) {
                 Long applied = committed.get(range.partition());

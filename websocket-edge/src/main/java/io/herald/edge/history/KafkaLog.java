@@ -70,8 +70,6 @@ public class KafkaLog implements DisposableBean {
     private final KafkaReaders readers;
     private final LayoutWatch layouts;
     private final Counter scans;
-    /** Whether the layout was read once: until then the watch holds only a placeholder (see HistoryConfiguration). */
-    private volatile boolean layoutRead;
 
     public KafkaLog(ConnectionProperties.Kafka kafka, ConnectionProperties.Topic topic,
             ConnectionProperties.Envelope envelope, EdgeProperties edge, LayoutWatch layouts, MeterRegistry meters) {
@@ -248,17 +246,9 @@ public class KafkaLog implements DisposableBean {
                 new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp), deadline).offset();
     }
 
-    /**
-     * The topic's layout: read on the first use (as the partition count was before the topic could grow; a failure
-     * fails the catch-up, which is retried), then as the watch last read it.
-     */
+    /** The topic's layout (read on the first use when the background read has not yet; a failure fails the catch-up). */
     private TopicLayout layout() {
-        if (layoutRead) {
-            return layouts.current();
-        }
-        TopicLayout layout = layouts.refresh();
-        layoutRead = true;
-        return layout;
+        return layouts.current();
     }
 
     private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, long deadline) {
