@@ -32,8 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Where a {@link TopicLayout} is kept: the compacted one-partition topic {@code <topic>.layout}. One record per
  * generation, written by {@code heraldctl topic grow} (key {@code "1"}; value
  * {@code {"generation":1,"partitions":6,"sealAfter":<epoch ms>}}), and one per cut, written by the dispatcher that
- * cut the partition, in the transaction that commits its offset (key {@code "1/2"}; value
- * {@code {"generation":1,"partition":2,"cut":1234}}); the first cut of a partition stands. Readers use
+ * cut the partition, in the transaction that commits its offset (key {@code "1/2@1234"}; value
+ * {@code {"generation":1,"partition":2,"cut":1234}}); the first cut of a partition stands. Two dispatchers may cut
+ * the same partition (it moved between them while the second still saw it uncut): the key names the offset, so that
+ * compaction keeps both cuts and the first one stands for readers after compaction too. Readers use
  * {@code read_committed}. A topic that never grew has no layout topic, or an empty one: its layout is its partition count.
  */
 public final class LayoutTopic {
@@ -184,7 +186,8 @@ public final class LayoutTopic {
         node.put("generation", generation);
         node.put("partition", partition);
         node.put("cut", cut);
-        return new ProducerRecord<>(of(topic), 0, (generation + "/" + partition).getBytes(StandardCharsets.UTF_8),
+        String key = generation + "/" + partition + "@" + cut;
+        return new ProducerRecord<>(of(topic), 0, key.getBytes(StandardCharsets.UTF_8),
                 JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8));
     }
 

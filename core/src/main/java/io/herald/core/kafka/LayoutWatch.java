@@ -61,9 +61,12 @@ public final class LayoutWatch implements AutoCloseable {
         return read;
     }
 
-    /** Takes what this process wrote itself (a cut) into the view at once; returns the view. */
+    /**
+     * Takes what this process wrote itself (a cut) into the view at once; returns the view. A cut the view knows
+     * already stands: another dispatcher cut the partition first.
+     */
     public synchronized TopicLayout learned(TopicLayout written) {
-        TopicLayout layout = current == null ? written : written.merge(current);
+        TopicLayout layout = current == null ? written : current.merge(written);
         current = layout;
         return layout;
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.core.channel.ChannelName;
 import io.herald.core.position.Position;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class TopicLayoutTest {
@@ -120,6 +122,33 @@ class TopicLayoutTest {
                 LayoutTopic.cutRecord("t", 1, 1, 999).value(),
                 LayoutTopic.cutRecord("t", 1, 2, 300).value());
         assertThat(LayoutTopic.parse("t", records)).isEqualTo(sealed);
+    }
+
+    /**
+     * Two dispatchers may cut one partition (it moved from the first to the second while the second still saw it
+     * uncut): the first cut stands, also once compaction kept only the last record of each key of the layout topic.
+     */
+    @Test
+    void theFirstCutOfAPartitionStandsAfterCompaction() {
+        TopicLayout growing = THREE.grow(6, 77);
+        List<ProducerRecord<byte[], byte[]>> written = List.of(
+                new ProducerRecord<>("t.layout", "0".getBytes(), LayoutTopic.format(THREE.newest()).getBytes()),
+                new ProducerRecord<>("t.layout", "1".getBytes(), LayoutTopic.format(growing.newest()).getBytes()),
+                LayoutTopic.cutRecord("t", 1, 0, 100),
+                LayoutTopic.cutRecord("t", 1, 1, 200),
+                LayoutTopic.cutRecord("t", 1, 2, 300),
+                LayoutTopic.cutRecord("t", 1, 1, 210));
+        // compaction: the last record of each key survives, where it was in the log
+        Map<String, byte[]> compacted = new LinkedHashMap<>();
+        for (ProducerRecord<byte[], byte[]> record : written) {
+            String key = new String(record.key());
+            compacted.remove(key);
+            compacted.put(key, record.value());
+        }
+
+        TopicLayout read = LayoutTopic.parse("t", List.copyOf(compacted.values()));
+
+        assertThat(read).isEqualTo(growing.seal(Map.of(0, 100L, 1, 200L, 2, 300L)));
     }
 
     private static ChannelName channel(java.util.function.Predicate<ChannelName> wanted) {

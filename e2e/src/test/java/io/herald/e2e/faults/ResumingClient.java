@@ -34,6 +34,8 @@ final class ResumingClient implements AutoCloseable {
     private final List<Long> endedAt = new ArrayList<>();
     private final Thread loop;
     private volatile boolean running = true;
+    /** Set by {@link #goAway()}: once the connection ended, the loop waits for {@link #comeBack()} to reconnect. */
+    private volatile boolean away;
     private int connections;
     private WsTestClient current;
 
@@ -99,7 +101,8 @@ final class ResumingClient implements AutoCloseable {
                     record(now.get(seen));
                 }
             }
-            if (!connection.isEnded()) {
+            // an aborted connection does not end by itself (no close, no error): going away ends it here
+            if (!connection.isEnded() && !away) {
                 pause(20);
                 continue;
             }
@@ -112,6 +115,9 @@ final class ResumingClient implements AutoCloseable {
                 }
             }
             seen = 0;
+            while (running && away) {
+                pause(20);
+            }
             WsTestClient next = null;
             while (running && next == null) {
                 edge = (edge + 1) % edges.size();
@@ -131,6 +137,24 @@ final class ResumingClient implements AutoCloseable {
                 connectedAt.add(System.nanoTime());
             }
         }
+    }
+
+    /**
+     * Drops the connection as a client that goes offline does (no close frame) and stays away, keeping its last IDs,
+     * until {@link #comeBack()}: then it resumes, on the next edge of its list, from where it was.
+     */
+    void goAway() {
+        away = true;
+        WsTestClient connection;
+        synchronized (this) {
+            connection = current;
+        }
+        connection.abort();
+    }
+
+    /** Lets a client that {@link #goAway() went away} reconnect and resume. */
+    void comeBack() {
+        away = false;
     }
 
     /** When each connection's handshake succeeded ({@link System#nanoTime()}), in order. */

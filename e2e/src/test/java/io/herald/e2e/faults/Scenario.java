@@ -127,7 +127,7 @@ final class Scenario {
     }
 
     /** When every one of the clients had received a message after {@code since}, or -1 if one never did. */
-    private static long deliveringAgain(List<ResumingClient> clients, long since) {
+    static long deliveringAgain(List<ResumingClient> clients, long since) {
         long latest = -1;
         for (ResumingClient client : clients) {
             long first = client.firstMessageAfter(since);

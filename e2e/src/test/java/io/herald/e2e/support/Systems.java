@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Whole systems for tests: free ports, a fresh work directory under target/, edges checking test tokens, ingest
@@ -48,6 +49,15 @@ public final class Systems {
             String... dispatcherArgs) {
         return HeraldSystem.start(settings(name, edges).withArgs(HeraldSystem.Service.DISPATCHER, dispatcherArgs),
                 dispatchers, redis);
+    }
+
+    /**
+     * Like {@link #start(String, int, int, String...)} with the default settings changed by {@code tuning} first
+     * (more arguments for any kind of service: {@link HeraldSystem.Settings#withArgs}).
+     */
+    public static HeraldSystem start(String name, int edges, int dispatchers,
+            UnaryOperator<HeraldSystem.Settings> tuning) {
+        return HeraldSystem.start(tuning.apply(settings(name, edges)), dispatchers, RedisServer::start);
     }
 
     /**
