@@ -22,6 +22,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -36,8 +37,11 @@ import tools.jackson.databind.JsonNode;
  * <p>A system of its own, not the shared one: a growth cannot be undone, and the other fault suites assume the topic's
  * three partitions. Producers and services see the growth within a second (metadata and layout read every 0.5-1 s),
  * as the grace period of 3 s requires: docs/operations.md asks for a grace of at least the producers'
- * {@code metadata.max.age.ms}.
+ * {@code metadata.max.age.ms}. Several nodes of a tier, so with {@code -Pmulti-node} ({@link MultiNode}); the default
+ * build proves the growth module by module (dispatcher {@code GrowthTest}, edge and engine {@code TopicGrowthIT},
+ * ops {@code TopicGrowIT}).
  */
+@Tag(MultiNode.TAG)
 class TopicGrowthIT {
 
     private static final String TOPIC = "herald.notifications";
