@@ -70,6 +70,8 @@ public final class LayoutTopic {
         private final Admin admin;
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final TopicPartition partition;
+        private boolean assigned;
+        private List<byte[]> values = List.of();
 
         public Reader(Map<String, Object> clientConfig, String topic, Duration timeout) {
             this.topic = topic;
@@ -125,20 +127,35 @@ public final class LayoutTopic {
             return found;
         }
 
+        /**
+         * Every record so far: those read before, then what was added since. Each read goes on from where the last
+         * stopped (the layout only grows), so a refresh fetches nothing when nothing changed and the consumer does
+         * not log a seek every few seconds.
+         */
         private List<byte[]> records() {
-            List<byte[]> values = new ArrayList<>();
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(partition, timeout) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new KafkaException("could not read " + partition.topic() + " within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
+            if (!assigned) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                assigned = true;
             }
+            List<byte[]> read = new ArrayList<>(values);
+            try {
+                long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (consumer.position(partition, timeout) < end) {
+                    if (System.nanoTime() > deadline) {
+                        throw new KafkaException("could not read " + partition.topic() + " within " + timeout);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        read.add(record.value());
+                    }
+                }
+            } catch (RuntimeException e) {
+                assigned = false; // what this read fetched is dropped: the next one starts over from the beginning
+                values = List.of();
+                throw e;
+            }
+            values = read;
             return values;
         }
 

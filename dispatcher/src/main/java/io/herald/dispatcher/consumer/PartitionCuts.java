@@ -46,18 +46,20 @@ final class PartitionCuts implements ApplicationListener<ListenerContainerIdleEv
      */
     TopicLayout cutDue(Consumer<?, ?> consumer, List<ConsumerRecord<byte[], byte[]>> batch) {
         TopicLayout layout = layouts.current();
-        List<Integer> due = layout.due(clock.millis());
+        if (dueHere(layout, consumer).isEmpty()) {
+            return layout;
+        }
+        // read again first: the partition may have been cut by the consumer that held it before this one (its cut
+        // stands then, and this one would only add a second, later, record)
+        layout = layouts.refresh();
+        List<Integer> due = dueHere(layout, consumer);
         if (due.isEmpty()) {
             return layout;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : consumer.assignment()) {
-            if (partition.topic().equals(layout.topic()) && due.contains(partition.partition())) {
-                offsets.put(partition, new OffsetAndMetadata(firstOf(batch, partition, consumer)));
-            }
-        }
-        if (offsets.isEmpty()) {
-            return layout;
+        for (int partition : due) {
+            TopicPartition tp = new TopicPartition(layout.topic(), partition);
+            offsets.put(tp, new OffsetAndMetadata(firstOf(batch, tp, consumer)));
         }
         int generation = layout.newest().number();
         List<ProducerRecord<byte[], byte[]>> cuts = new ArrayList<>();
@@ -86,6 +88,13 @@ final class PartitionCuts implements ApplicationListener<ListenerContainerIdleEv
         } catch (RuntimeException e) {
             log.warn("idle partitions not cut, trying again at the next batch or idle event error=\"{}\"", e.toString());
         }
+    }
+
+    private List<Integer> dueHere(TopicLayout layout, Consumer<?, ?> consumer) {
+        List<Integer> due = layout.due(clock.millis());
+        return due.isEmpty() ? due : consumer.assignment().stream()
+                .filter(p -> p.topic().equals(layout.topic()) && due.contains(p.partition()))
+                .map(TopicPartition::partition).toList();
     }
 
     /** The partition's first record in the batch, else where the consumer will read it next (all before handled). */
