@@ -24,9 +24,4 @@ public record ReplayReport(boolean dryRun, String channel, List<OffsetRange> ran
     public ReplayReport {
         ranges = List.copyOf(ranges);
     }
-
-    /** The offsets read of the channel's partition now, the last of {@link #ranges}. */
-    public OffsetRange range() {
-        return ranges.get(ranges.size() - 1);
-    }
 }

@@ -19,6 +19,7 @@ import io.herald.ops.cli.TerminalProgress;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -56,7 +57,9 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--since", required = true, paramLabel = "TIME|OFFSET", converter = Converters.BoundConverter.class,
-            description = "Start of the window: an ISO-8601 time with zone, a duration before now (30m, PT30M) or an offset of the channel's partition.")
+            description = "Start of the window: an ISO-8601 time with zone, a duration before now (30m, PT30M) or a "
+                    + "position's offset in the channel (its partition's offset; plus the partition's base once the "
+                    + "topic grew, see heraldctl topic layout).")
     Bound since;
 
     @Option(names = "--until", paramLabel = "TIME|OFFSET", converter = Converters.BoundConverter.class,
@@ -119,8 +122,8 @@ public final class ReplayCommand implements Callable<Integer> {
     private static void table(PrintWriter out, ReplayReport report) {
         Table.pairs(out,
                 "channel", report.channel(),
-                "partition", report.range().partition() + ", offsets " + report.range().from() + " to "
-                        + report.range().to() + " (exclusive)",
+                "partitions", report.ranges().stream().map(range -> range.partition() + " offsets " + range.from()
+                        + " to " + range.to() + " (exclusive)").collect(Collectors.joining("; ")),
                 report.dryRun() ? "would replay" : "replayed", report.published() + " notification(s)"
                         + (report.firstId() == null ? "" : ", " + report.firstId() + " to " + report.lastId()),
                 "skipped", report.invalid() + " (dead letters), " + report.expired() + " (expired)",
