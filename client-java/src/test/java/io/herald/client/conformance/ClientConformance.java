@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -308,8 +309,22 @@ public abstract class ClientConformance {
                 client.release();
             }
             // the resume reads 48 MB back from the log at the client's pace: on a loaded CI host (two modules' tests
-            // at once) that alone has taken more than WAIT
-            await().atMost(WAIT.multipliedBy(3)).until(() -> client.observed().channel(channel).numbers().size() >= total);
+            // at once) that alone has taken more than WAIT. Twice under -T2 the Java client saw neither the close
+            // nor anything after it for minutes: the threads' stacks then say where it stands
+            try {
+                await().atMost(WAIT.multipliedBy(3))
+                        .until(() -> client.observed().channel(channel).numbers().size() >= total);
+            } catch (ConditionTimeoutException e) {
+                System.err.println("blocked-listener resume stuck at " + client.observed().channel(channel).numbers()
+                        .size() + " of " + total + " messages, state " + client.state() + "; threads:");
+                Thread.getAllStackTraces().forEach((thread, stack) -> {
+                    System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+                    for (StackTraceElement frame : stack) {
+                        System.err.println("    at " + frame);
+                    }
+                });
+                throw e;
+            }
             pipeline.publish(channel, total, padding);
             awaitNumbers(client, channel, total + 1);
 
