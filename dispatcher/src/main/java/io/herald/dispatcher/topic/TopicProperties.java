@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param topic             the notifications topic (default {@code herald.notifications}); its dead letters go
  *                          to {@code <topic>.DLT}
- * @param partitions        partitions of the topics (default 6). Fixed once streams exist: a channel's records
- *                          must stay on one partition to keep their order
+ * @param partitions        partitions of the topics when created (default 6); an existing topic grows only with
+ *                          {@code heraldctl topic grow} (docs/operations.md), which keeps every channel's order
  * @param replicationFactor replicas per partition (default 0: {@code min(3, brokers in the cluster)}, so 1 on a
  *                          development broker and 3 in production)
  * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param topic             the notifications topic (default {@code herald.notifications}); its dead letters go to
  *                          {@code <topic>.DLT}
- * @param partitions        partitions of the topics (default 6). Fixed once channels have history: Kafka keeps a
- *                          key's order only within its partition
+ * @param partitions        partitions of the topics when created (default 6); an existing topic grows only with
+ *                          {@code heraldctl topic grow} (docs/operations.md), which keeps every channel's order
  * @param replicationFactor replicas per partition (default 0: {@code min(3, brokers in the cluster)})
  * @param minInsyncReplicas the topics' {@code min.insync.replicas} (default 0: 2 with 3 replicas or more, else 1).
  *                          The producer writes with {@code acks=all}, so a 202 means the notification is on at least
