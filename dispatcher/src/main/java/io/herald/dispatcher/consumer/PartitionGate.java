@@ -78,10 +78,30 @@ final class PartitionGate implements ConsumerAwareRebalanceListener, Application
                 consumer.pause(List.of(partition)); // now: the poll under way must not fetch it
                 container.pausePartition(partition); // and from now on, whatever resumes the assignment
                 if (held.add(partition)) {
-                    log.info("partition held back until the growth that created it is sealed and its source partition is "
-                            + "applied up to the cut partition={}", partition);
+                    logHeld(partition);
                 }
             }
+        }
+    }
+
+    /**
+     * A growth's partition waits for its cut: INFO. One the layout does not name at all was added without heraldctl
+     * (or this process has not read the growth yet): WARN, its records are not applied until the layout names it.
+     */
+    private void logHeld(TopicPartition partition) {
+        TopicLayout current;
+        try {
+            current = layout.current();
+        } catch (RuntimeException e) {
+            return; // readyOrUnknown logged it
+        }
+        if (partition.partition() >= current.partitions()) {
+            log.warn("partition not in the topic's layout, held back: its records are not applied (partitions added "
+                    + "without heraldctl topic grow? docs/operations.md, 'Growing the topic') partition={} "
+                    + "layoutPartitions={}", partition, current.partitions());
+        } else {
+            log.info("partition held back until the growth that created it is sealed and its source partition is "
+                    + "applied up to the cut partition={}", partition);
         }
     }
 
