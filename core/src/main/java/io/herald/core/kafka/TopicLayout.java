@@ -217,7 +217,12 @@ public record TopicLayout(String topic, List<Generation> generations) {
 
     /** The Kafka offset of a position within its partition. */
     public static long offsetOf(Position position) {
-        return position.offset() % SPAN;
+        return offsetOf(position.offset());
+    }
+
+    /** The Kafka offset of a position's offset ({@code <offset>-1}) within its partition. */
+    public static long offsetOf(long positionOffset) {
+        return positionOffset % SPAN;
     }
 
     /**

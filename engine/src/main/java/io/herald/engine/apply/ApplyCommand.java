@@ -28,6 +28,6 @@ public record ApplyCommand(ChannelName channel, long offset, int partition, Stri
 
     /** The record's Kafka offset within its partition. */
     public long kafkaOffset() {
-        return offset % TopicLayout.SPAN;
+        return TopicLayout.offsetOf(offset);
     }
 }

@@ -41,6 +41,9 @@ import picocli.CommandLine.Spec;
                 "2:usage error (not a larger multiple of the partition count, or another growth to finish)"})
 public final class TopicGrowCommand implements Callable<Integer> {
 
+    /** How often the layout is read again while waiting for the dispatchers' cuts. */
+    private static final Duration POLL = Duration.ofSeconds(1);
+
     @Spec
     CommandSpec spec;
 
@@ -125,8 +128,6 @@ public final class TopicGrowCommand implements Callable<Integer> {
         output.print(spec.commandLine().getOut(), layout, layout::print);
         return ExitCodes.OK;
     }
-
-    private static final Duration POLL = Duration.ofSeconds(1);
 
     private static int before(TopicLayout grown) {
         return grown.generations().get(grown.newest().number() - 1).partitions();

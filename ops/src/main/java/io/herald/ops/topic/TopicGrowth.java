@@ -6,25 +6,22 @@ import io.herald.core.kafka.Topics;
 import io.herald.engine.EngineException;
 import io.herald.engine.KafkaAccess;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The Kafka side of {@code heraldctl topic grow} and {@code layout}: the layout topic ({@link LayoutTopic}), the
- * partitions of the notifications topic and its dead letters, and the offsets a growth is sealed at.
+ * The Kafka side of {@code heraldctl topic grow} and {@code layout}: the layout topic ({@link LayoutTopic}) and the
+ * partitions of the notifications topic and its dead letters. (The cuts are the dispatchers' to write.)
  */
 final class TopicGrowth {
 
@@ -52,8 +49,8 @@ final class TopicGrowth {
     }
 
     /**
-     * Creates {@code <topic>.layout} unless it exists: one partition, compacted (the latest record of a generation
-     * is the one that counts), as durable as the notifications topic (its replica count and
+     * Creates {@code <topic>.layout} unless it exists: one partition, compacted (a growth's record is kept at its
+     * latest, every cut record is kept), as durable as the notifications topic (its replica count and
      * {@code min.insync.replicas}): every service depends on it as much as on the notifications.
      *
      * @return whether it was created now
