@@ -153,12 +153,12 @@ public final class NotificationBatchListener implements BatchConsumerAwareMessag
      */
     private TopicLayout layout(List<ConsumerRecord<byte[], byte[]>> records, TopicLayout current) {
         int highest = -1;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (!gate.isReady(new TopicPartition(record.topic(), record.partition()))) {
-                throw new IllegalStateException("record of a partition held back by the topic's growth: partition="
-                        + record.partition() + " offset=" + record.offset());
+        for (int partition : partitions(records)) { // one topic: the container's
+            if (!gate.isReady(new TopicPartition(records.get(0).topic(), partition))) {
+                throw new IllegalStateException("records of a partition held back by the topic's growth: partition="
+                        + partition);
             }
-            highest = Math.max(highest, record.partition());
+            highest = Math.max(highest, partition);
         }
         return highest < current.partitions() ? current : layouts.knowing(highest);
     }
