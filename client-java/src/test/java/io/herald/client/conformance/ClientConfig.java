@@ -56,8 +56,11 @@ public record ClientConfig(List<URI> edges, TokenSupplier tokens, Map<String, St
     }
 
     /**
-     * Turns the client's own silence detection off (pings after 5 min): on a loaded machine a blocked listener's
-     * backlog can take longer to publish than the client's default timeout, which must not beat the edge's close.
+     * Turns the client's own silence detection off (pings after 5 min) where it runs beside a blocked listener (the
+     * Node client's event loop): on a loaded machine a blocked listener's backlog can take longer to publish than
+     * the client's default timeout, which must not beat the edge's close. The Java client ignores it: its heartbeat
+     * runs on the listener's thread, so it cannot fire while the listener is blocked, and it is what notices a
+     * connection that the JDK's WebSocket loses without a word ({@code JavaClientUnderTest}).
      */
     public ClientConfig withoutOwnSilenceDetection() {
         return new ClientConfig(edges, tokens, positions, handshakeTimeout,

@@ -309,8 +309,8 @@ public abstract class ClientConformance {
                 client.release();
             }
             // the resume reads 48 MB back from the log at the client's pace: on a loaded CI host (two modules' tests
-            // at once) that alone has taken more than WAIT. Twice under -T2 the Java client saw neither the close
-            // nor anything after it for minutes: the threads' stacks then say where it stands
+            // at once) that alone has taken more than WAIT; a client that has to notice a cut connection by its
+            // heartbeat (30 s) starts it later. If it still does not arrive, the threads' stacks say where it stands
             try {
                 await().atMost(WAIT.multipliedBy(3))
                         .until(() -> client.observed().channel(channel).numbers().size() >= total);
@@ -330,7 +330,9 @@ public abstract class ClientConformance {
 
             assertThat(client.observed().channel(channel).numbers()).containsExactlyElementsOf(range(0, total + 1));
             assertThat(client.observed().connected()).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(client.observed().disconnected()).first().isIn(4008, 1006);
+            // 4008 when the close frame got through, 1006 when the edge had to abort the connection; 4000 when the
+            // abort cut a frame in two, which JDK 17's WebSocket never reports, so the Java client's heartbeat ends it
+            assertThat(client.observed().disconnected()).first().isIn(4008, 1006, 4000);
         }
     }
 

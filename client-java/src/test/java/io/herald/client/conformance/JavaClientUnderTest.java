@@ -9,7 +9,6 @@ import io.herald.client.Reset;
 import io.herald.client.TokenPlacement;
 import io.herald.client.position.InMemoryPositionStore;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -55,9 +54,9 @@ final class JavaClientUnderTest implements ClientUnderTest {
         if (config.refreshBefore() != null) {
             builder.refreshBeforeExpiry(config.refreshBefore());
         }
-        if (!config.ownSilenceDetection()) {
-            builder.heartbeat(Duration.ofMinutes(5), Duration.ofMinutes(1));
-        }
+        // config.ownSilenceDetection() stays on here: the heartbeat runs on the listener's thread, so it cannot beat
+        // the edge's close while a listener blocks, and it is the only thing that notices a connection cut in the
+        // middle of a frame, which JDK 17's WebSocket never reports (client-java/README.md, "Dead connections")
         if (config.tokenInQuery()) {
             builder.tokenPlacement(TokenPlacement.QUERY);
         }
