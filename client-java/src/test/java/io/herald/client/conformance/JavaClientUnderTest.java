@@ -56,7 +56,7 @@ final class JavaClientUnderTest implements ClientUnderTest {
         }
         // config.ownSilenceDetection() stays on here: the heartbeat runs on the listener's thread, so it cannot beat
         // the edge's close while a listener blocks, and it is the only thing that notices a connection cut in the
-        // middle of a frame, which JDK 17's WebSocket never reports (client-java/README.md, "Dead connections")
+        // middle of a frame, which the JDK's WebSocket may never report (client-java/README.md, behaviour table)
         if (config.tokenInQuery()) {
             builder.tokenPlacement(TokenPlacement.QUERY);
         }
