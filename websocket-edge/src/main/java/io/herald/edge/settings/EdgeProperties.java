@@ -122,6 +122,11 @@ public record EdgeProperties(
      *                              a header line every few seconds would otherwise hold their connection forever
      *                              (default 10 s; a request later on a kept-alive connection gets up to twice it;
      *                              0 disables)
+     * @param acceptQueueSize       connections the kernel completes and holds for the node to accept, the client
+     *                              port's listen backlog (default 4096; Linux caps it at {@code net.core.somaxconn}).
+     *                              The JVM's own default, 50, is too short for clients reconnecting all at once
+     *                              after another node failed: the kernel drops their handshakes and they retry
+     *                              after 1, 3, 7 s..., so a storm of 5,000 resumes took 30 s and some gave up
      */
     public record Limits(
             @DefaultValue("16384") int maxFrameBytes,
@@ -132,7 +137,14 @@ public record EdgeProperties(
             @DefaultValue("300") int subscribeBurst,
             @DefaultValue("100") int maxRateLimited,
             @DefaultValue("20") int maxConnectionsPerUser,
-            @DefaultValue("10s") Duration requestHeaderTimeout) {
+            @DefaultValue("10s") Duration requestHeaderTimeout,
+            @DefaultValue("4096") int acceptQueueSize) {
+
+        public Limits {
+            if (acceptQueueSize < 1) {
+                throw new IllegalArgumentException("herald.edge.limits.accept-queue-size must be at least 1");
+            }
+        }
     }
 
     /**

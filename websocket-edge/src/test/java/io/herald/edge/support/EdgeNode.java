@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -48,7 +49,12 @@ public final class EdgeNode implements AutoCloseable {
     }
 
     public int port() {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return webServer().getPort();
+    }
+
+    /** The server on the client port (Jetty's, {@code org.springframework.boot.jetty.JettyWebServer}). */
+    public WebServer webServer() {
+        return ((WebServerApplicationContext) context).getWebServer();
     }
 
     /** Health and metrics: {@code management.server.port}, random here as the client port is. */
