@@ -122,13 +122,18 @@ public final class OutboundQueue<T> {
      */
     public boolean awaitRoom(Object lock, BooleanSupplier ended) throws InterruptedException {
         long deadline = System.nanoTime() + maxDelayNanos;
-        while (!ended.getAsBoolean() && bytes > maxBytes / 2) {
+        while (!ended.getAsBoolean() && !hasRoom()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
             }
             lock.wait(Math.max(1, left / 1_000_000));
         }
-        return !ended.getAsBoolean() && bytes <= maxBytes / 2;
+        return !ended.getAsBoolean() && hasRoom();
+    }
+
+    /** The queue is down to half its byte limit: a replay may add more. */
+    public boolean hasRoom() {
+        return bytes <= maxBytes / 2;
     }
 }

@@ -117,7 +117,8 @@ public final class ChannelSubscription implements HistoryListener {
         }
     }
 
-    /** Writes the live frames {@link #onLive} queued. */
+    /** Writes the frames queued by {@link #onLive} (the fan-out, after its batch) or {@link #entry} (after a read). */
+    @Override
     public void flush() {
         sink.flush();
     }
@@ -210,7 +211,8 @@ public final class ChannelSubscription implements HistoryListener {
 
     /**
      * Hands over one notification read from history, at the client's pace: the catch-up thread waits for room in
-     * the outbound buffer before taking the lock (never while holding it, which would stall live fan-out).
+     * the outbound buffer before taking the lock (never while holding it, which would stall live fan-out). The frame
+     * is queued, not written: {@link #flush} writes a read's worth at once.
      */
     @Override
     public void entry(LiveMessage entry) {
@@ -233,7 +235,6 @@ public final class ChannelSubscription implements HistoryListener {
                 metrics.history();
             }
         }
-        sink.flush();
     }
 
     /**

@@ -20,8 +20,9 @@ public interface FrameSink {
 
     /**
      * Blocks until the outbound buffer has room for more history (it is below half its limit), so that a long
-     * replay flows at the client's pace instead of overflowing the buffer. Returns false when the session
-     * failed or the client did not make room within the buffer's time limit (the session is then closed as slow).
+     * replay flows at the client's pace instead of overflowing the buffer; frames {@link #offer}ed and not yet
+     * flushed are written meanwhile. Returns false when the session failed or the client did not make room within
+     * the buffer's time limit (the session is then closed as slow).
      */
     boolean awaitCapacity() throws InterruptedException;
 

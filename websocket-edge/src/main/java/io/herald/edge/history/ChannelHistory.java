@@ -67,6 +67,7 @@ public class ChannelHistory {
                 cursor = entry.id();
                 replayed++;
             }
+            listener.flush();
             if (page.size() < pageSize) {
                 return new Recovery(usedKafka ? Recovery.Source.KAFKA : Recovery.Source.HOT, replayed, gaps, cursor);
             }

@@ -6,7 +6,15 @@ import io.herald.redis.LiveMessage;
 /** Receives a channel's history in order: notifications, and gaps that neither Redis nor Kafka can fill. */
 public interface HistoryListener {
 
+    /** Takes the next notification; it may be held back until {@link #flush}, to leave with the others of its read. */
     void entry(LiveMessage entry);
+
+    /**
+     * Sends on what {@link #entry} took so far. Called after each read (a page of the Redis log, a notification found
+     * in Kafka), so that a replay leaves in one write per read rather than one per notification, and never waits
+     * for the next read.
+     */
+    void flush();
 
     /**
      * Notifications up to and including {@code through} are gone for good (Kafka's retention passed them, or

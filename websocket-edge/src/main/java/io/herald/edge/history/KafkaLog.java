@@ -217,7 +217,9 @@ public class KafkaLog implements DisposableBean {
             }
             LiveMessage entry = decode(record, segment.position(record.offset()), last);
             if (entry != null) {
+                // a channel's records may lie far apart in the partition: each leaves as soon as it is found
                 listener.entry(entry);
+                listener.flush();
                 last = entry.id();
                 replayed++;
             }

@@ -206,6 +206,12 @@ final class Outbound {
     /** See {@link io.herald.edge.delivery.FrameSink#awaitCapacity()}. */
     boolean awaitCapacity() throws InterruptedException {
         synchronized (this) {
+            if (!failed && queue.hasRoom()) {
+                return true;
+            }
+        }
+        flush(); // frames offered but not flushed must be on their way, or no room would ever come
+        synchronized (this) {
             if (queue.awaitRoom(this, () -> failed)) {
                 return true;
             }

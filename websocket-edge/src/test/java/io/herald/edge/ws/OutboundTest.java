@@ -1,11 +1,15 @@
 package io.herald.edge.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.herald.edge.delivery.TextFrame;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -26,7 +30,7 @@ class OutboundTest {
         boolean aborted;
 
         @Override
-        public void sendFrame(Frame frame, Callback callback, boolean batch) {
+        public synchronized void sendFrame(Frame frame, Callback callback, boolean batch) {
             written.add(frame.getOpCode() == OpCode.PING ? "<ping>" : frame.getPayloadAsUTF8());
             batched.add(batch);
             if (callback != Callback.NOOP) {
@@ -40,9 +44,16 @@ class OutboundTest {
         }
 
         void complete() {
-            List<Callback> done = new ArrayList<>(pending);
-            pending.clear();
+            List<Callback> done;
+            synchronized (this) {
+                done = new ArrayList<>(pending);
+                pending.clear();
+            }
             done.forEach(Callback::succeeded);
+        }
+
+        synchronized int writtenCount() {
+            return written.size();
         }
 
         void fail() {
@@ -85,6 +96,27 @@ class OutboundTest {
         assertThat(socket.written).isEmpty();
         outbound.flush();
         assertThat(socket.written).containsExactly("a", "b");
+    }
+
+    @Test
+    void aReplayWaitingForRoomFirstWritesWhatItOffered() throws Exception {
+        // a catch-up offers a page of history without flushing; 60 of the 100 bytes allowed is past the half at
+        // which it must wait, and only a write can make room
+        for (int i = 0; i < 6; i++) {
+            outbound.offer(TextFrame.of("message", "0123456789"));
+        }
+        CompletableFuture<Boolean> room = CompletableFuture.supplyAsync(() -> {
+            try {
+                return outbound.awaitCapacity();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> socket.writtenCount() == 6);
+        assertThat(room).isNotDone();
+        socket.complete();
+        assertThat(room.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(outbound.queuedBytes()).isZero();
     }
 
     @Test
