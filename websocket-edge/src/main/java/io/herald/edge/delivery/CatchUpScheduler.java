@@ -1,11 +1,14 @@
 package io.herald.edge.delivery;
 
+import io.herald.core.position.Position;
 import io.herald.edge.history.ChannelHistory;
 import io.herald.edge.history.Recovery;
 import io.herald.edge.settings.EdgeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,7 +106,16 @@ public class CatchUpScheduler implements DisposableBean {
         try {
             boolean live;
             if (subscription.isFresh()) {
-                subscription.startAt(history.end(subscription.channel()));
+                if (subscription.catchUpFrom() == null) {
+                    CompletableFuture<Position> end = history.end(subscription.channel());
+                    if (!end.isDone()) {
+                        // Kafka must be asked: the thread serves other catch-ups meanwhile, and the answer puts
+                        // this one back in the queue
+                        end.whenComplete((position, error) -> started(subscription, position, error));
+                        return;
+                    }
+                    subscription.startAt(end.join());
+                }
                 live = subscription.finishCatchUp(0, true);
             } else {
                 boolean resume = !subscription.isAnswered();
@@ -125,8 +137,20 @@ public class CatchUpScheduler implements DisposableBean {
                 schedule(subscription);
             }
         } catch (RuntimeException e) {
+            subscription.flush(); // what it read before failing leaves now, not after the retry's pause
             failed(subscription, e);
         }
+    }
+
+    /** Kafka told where a fresh subscription starts (on its admin thread: only hands the subscription back). */
+    private void started(ChannelSubscription subscription, Position position, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            failed(subscription, cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause));
+            return;
+        }
+        subscription.startAt(position);
+        schedule(subscription);
     }
 
     private void failed(ChannelSubscription subscription, RuntimeException e) {

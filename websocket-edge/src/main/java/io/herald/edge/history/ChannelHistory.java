@@ -5,6 +5,7 @@ import io.herald.core.position.Position;
 import io.herald.redis.LiveMessage;
 import io.herald.edge.settings.EdgeProperties;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,16 +30,18 @@ public class ChannelHistory {
     /**
      * Where a subscribe without a position starts: the channel's last applied position, or, when Redis has no meta
      * for it (never written, expired, or Redis lost it), the end of the Kafka partition it lives in, so that only
-     * notifications published from now on are delivered. Throws when Redis or Kafka cannot be reached.
+     * notifications published from now on are delivered. Throws when Redis cannot be reached; the future fails when
+     * Kafka cannot (it completes on Kafka's admin thread when Kafka had to be asked).
      */
-    public Position end(ChannelName channel) {
+    public CompletableFuture<Position> end(ChannelName channel) {
         Position last = redisLog.last(channel);
-        return last != null ? last : kafkaLog.end(channel);
+        return last != null ? CompletableFuture.completedFuture(last) : kafkaLog.end(channel);
     }
 
     /**
      * Hands the listener everything after {@code from}. Throws when Redis or Kafka cannot be reached (the
-     * caller retries from where the listener got to).
+     * caller retries from where the listener got to). What the last read found may still be queued, unflushed: the
+     * caller sends it with whatever ends its catch-up ({@code subscribed}), in one write.
      */
     public Recovery after(ChannelName channel, Position from, HistoryListener listener) {
         Position cursor = from;
@@ -46,6 +49,7 @@ public class ChannelHistory {
         int gaps = 0;
         boolean usedKafka = false;
         while (true) {
+            listener.flush(); // what the last read found leaves before the next read, which may take a while
             List<LiveMessage> page = redisLog.after(channel, cursor, pageSize);
             if (page.isEmpty()) {
                 Position last = redisLog.last(channel);
@@ -58,6 +62,7 @@ public class ChannelHistory {
             }
             for (LiveMessage entry : page) {
                 if (!entry.continues(cursor)) {
+                    listener.flush();
                     Recovery fill = kafkaLog.read(channel, cursor, entry.id(), listener);
                     usedKafka = true;
                     replayed += fill.replayed();
@@ -67,7 +72,6 @@ public class ChannelHistory {
                 cursor = entry.id();
                 replayed++;
             }
-            listener.flush();
             if (page.size() < pageSize) {
                 return new Recovery(usedKafka ? Recovery.Source.KAFKA : Recovery.Source.HOT, replayed, gaps, cursor);
             }

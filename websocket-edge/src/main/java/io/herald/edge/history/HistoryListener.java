@@ -10,9 +10,10 @@ public interface HistoryListener {
     void entry(LiveMessage entry);
 
     /**
-     * Sends on what {@link #entry} took so far. Called after each read (a page of the Redis log, a notification found
-     * in Kafka), so that a replay leaves in one write per read rather than one per notification, and never waits
-     * for the next read.
+     * Sends on what {@link #entry} took so far. Called before each further read (a page of the Redis log, a Kafka
+     * scan) and after each notification found in Kafka, so that a replay leaves in one write per read rather than
+     * one per notification and never waits for a slow read; what the last read found leaves with the frame that
+     * ends the catch-up.
      */
     void flush();
 

@@ -22,17 +22,15 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,7 +50,8 @@ import org.springframework.stereotype.Component;
  * the old partition at or past a cut lies outside every segment, and is read from the new partition, where the
  * dispatcher moved it.
  *
- * <p>Offsets come from one long-lived admin client (thread-safe); records are read by a few long-lived consumers
+ * <p>Offsets come from one long-lived admin client (thread-safe), partition ends in shared rounds
+ * ({@link PartitionEnds}); records are read by a few long-lived consumers
  * ({@link KafkaReaders}), one per catch-up thread. A read whose start is at or past the end of what it may read
  * needs no consumer at all.
  *
@@ -67,6 +66,7 @@ public class KafkaLog implements DisposableBean {
     private final long scanBudget;
     private final Duration timeout;
     private final Admin admin;
+    private final PartitionEnds ends;
     private final KafkaReaders readers;
     private final LayoutWatch layouts;
     private final Counter scans;
@@ -84,6 +84,7 @@ public class KafkaLog implements DisposableBean {
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
         this.admin = Admin.create(adminConfig);
+        this.ends = new PartitionEnds(admin, timeout);
         Properties props = new Properties();
         props.putAll(kafka.clientConfig());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -105,14 +106,15 @@ public class KafkaLog implements DisposableBean {
     /**
      * Where a subscribe without a position starts when Redis knows nothing of the channel: right before the end of
      * the partition the channel lives in now ({@link TopicLayout.Segment#before}; {@code 0-0} for an empty partition
-     * of a topic that never grew). Whatever the channel published before lies at or before it, so only later
-     * notifications are delivered, and a client that resumes from it gets exactly those.
+     * of a topic that never grew), read after this call ({@link PartitionEnds}). Whatever the channel published
+     * before lies at or before it, so only later notifications are delivered, and a client that resumes from it gets
+     * exactly those. Completes on Kafka's admin thread, exceptionally when Kafka does not answer in time; throws
+     * when the topic's layout cannot be read.
      */
-    public Position end(ChannelName channel) {
+    public CompletableFuture<Position> end(ChannelName channel) {
         List<TopicLayout.Segment> segments = layout().segments(channel);
         TopicLayout.Segment current = segments.get(segments.size() - 1);
-        return current.before(endOffset(new TopicPartition(topic, current.partition()),
-                System.nanoTime() + timeout.toNanos()));
+        return ends.end(new TopicPartition(topic, current.partition())).thenApply(current::before);
     }
 
     /**
@@ -244,8 +246,7 @@ public class KafkaLog implements DisposableBean {
 
     /** The partition's end as a read_committed consumer sees it (the last stable offset). */
     private long endOffset(TopicPartition tp, long deadline) {
-        return await(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp), deadline).offset();
+        return await(ends.end(tp), deadline);
     }
 
     /** The topic's layout (read on the first use when the background read has not yet; a failure fails the catch-up). */
@@ -253,13 +254,16 @@ public class KafkaLog implements DisposableBean {
         return layouts.current();
     }
 
-    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, long deadline) {
+    private static <T> T await(CompletableFuture<T> future, long deadline) {
         try {
             return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while asking kafka", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof KafkaException kafka) {
+                throw kafka;
+            }
             throw new KafkaException("kafka refused: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaException("kafka did not answer in time", e);
