@@ -18,6 +18,7 @@
 #   WORK=<dir>      scratch directory (default /tmp/herald-bench): servers' logs, jar snapshots, the peers' copy
 #   OUT=<dir>       raw results (default docs/perf/data): results.jsonl and one CSV per scenario
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
+#   KAFKA_CPU=$SERVER_CPU     the broker's CPU (e2e: LOAD_CPU puts it off the servers' core, as a deployment would)
 #   SWEEP_RATES="25 50 100 200 300 400"  message rates of the latency-against-load sweep (1,000 clients)
 #   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
 #   CLUSTER_SCENARIOS="user broadcast" CLUSTER_BROADCAST_RATE=150   the cluster step's scenarios, broadcast's rate
@@ -37,6 +38,7 @@ OUT=${OUT:-$root/docs/perf/data}
 PEERS=${PEERS:-$root/../shared/peers}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
+KAFKA_CPU=${KAFKA_CPU:-$SERVER_CPU}
 REDIS_PORT=${REDIS_PORT:-6390}
 EDGE_PORT=${EDGE_PORT:-18081}
 # health and Prometheus (management.server.port): the services keep them off the client port
@@ -134,7 +136,7 @@ peer_stop() { stop_pid peer; }
 kafka_start() {
   kafka_stop
   rm -rf "$WORK/kafka"
-  taskset -c "$SERVER_CPU" java -Xmx512m -cp "$(cat bench/target/bench-classpath.txt)" \
+  taskset -c "$KAFKA_CPU" java -Xmx512m -cp "$(cat bench/target/bench-classpath.txt)" \
     -Dlogback.configurationFile=io/herald/testkit/logback-broker.xml \
     io.herald.testkit.kafka.KafkaBroker --dir "$WORK/kafka" --port "$KAFKA_PORT" >"$WORK/run/kafka.log" 2>&1 &
   echo $! >"$WORK/run/kafka.pid"
