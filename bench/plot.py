@@ -207,16 +207,22 @@ def resume_table(rows):
 
 
 def e2e_table(rows):
-    rs = [r for r in rows if r.get("scenario") == "fanout" and str(r.get("label", "")).startswith("e2e")]
-    lines = [[str(i + 1), fmt(r.get("connected")), fmt(r.get("pubRate")), fmt(r.get("delivered")), fmt(r.get("lost")),
-              fmt(r.get("dups")), fmt(r.get("p50"), 2), fmt(r.get("p90"), 2), fmt(r.get("p99"), 2),
-              fmt(r.get("p999"), 2), fmt(r.get("max"), 2), fmt(r.get("foreignCpuPct"))] for i, r in enumerate(rs)]
-    if rs:
-        lines.append(["**median**", fmt(med(rs, "connected")), fmt(med(rs, "pubRate")), fmt(med(rs, "delivered")),
-                      fmt(med(rs, "lost")), fmt(med(rs, "dups")), fmt(med(rs, "p50"), 2), fmt(med(rs, "p90"), 2),
-                      fmt(med(rs, "p99"), 2), fmt(med(rs, "p999"), 2), fmt(med(rs, "max"), 2),
-                      fmt(med(rs, "foreignCpuPct"))])
-    return table(["run", "clients", "published/s", "delivered", "lost", "dups", "p50 ms", "p90 ms", "p99 ms",
+    """One block of runs per label (a variant's label names what differs, e.g. +kafka-cpu1: the broker off the
+    servers' core), in the order measured, each with its median."""
+    lines = []
+    for label, rs in groups([r for r in rows if r.get("scenario") == "fanout"
+                             and str(r.get("label", "")).startswith("e2e")], ["label"]).items():
+        name = label[0] if isinstance(label, tuple) else label
+        for i, r in enumerate(rs):
+            lines.append([name, str(i + 1), fmt(r.get("connected")), fmt(r.get("pubRate")), fmt(r.get("delivered")),
+                          fmt(r.get("lost")), fmt(r.get("dups")), fmt(r.get("p50"), 2), fmt(r.get("p90"), 2),
+                          fmt(r.get("p99"), 2), fmt(r.get("p999"), 2), fmt(r.get("max"), 2),
+                          fmt(r.get("foreignCpuPct"))])
+        lines.append([name, "**median**", fmt(med(rs, "connected")), fmt(med(rs, "pubRate")),
+                      fmt(med(rs, "delivered")), fmt(med(rs, "lost")), fmt(med(rs, "dups")), fmt(med(rs, "p50"), 2),
+                      fmt(med(rs, "p90"), 2), fmt(med(rs, "p99"), 2), fmt(med(rs, "p999"), 2),
+                      fmt(med(rs, "max"), 2), fmt(med(rs, "foreignCpuPct"))])
+    return table(["setup", "run", "clients", "published/s", "delivered", "lost", "dups", "p50 ms", "p90 ms", "p99 ms",
                   "p99.9 ms", "max ms", "foreign CPU"], lines)
 
 
