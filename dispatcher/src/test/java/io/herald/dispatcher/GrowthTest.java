@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -79,8 +78,9 @@ class GrowthTest {
 
         TopicLayout three = TopicLayout.of(dispatcher.topic, 3);
         Map<String, Object> client = Map.of("bootstrap.servers", bootstrap);
-        dispatcher.admin.createTopics(List.of(new NewTopic(LayoutTopic.of(dispatcher.topic), 1, (short) 1)
-                .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        // the dispatcher creates the layout topic when it finds none (and pins generation 0), as heraldctl would
+        await().atMost(WAIT).until(() -> dispatcher.admin.listTopics().names().get()
+                .contains(LayoutTopic.of(dispatcher.topic)));
         TopicLayout growing = three.grow(6, System.currentTimeMillis() + GRACE.toMillis());
         LayoutTopic.write(client, growing, WAIT);
         dispatcher.admin.createPartitions(Map.of(dispatcher.topic, NewPartitions.increaseTo(6))).all().get();

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +23,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,7 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"generation":1,"partition":2,"cut":1234}}); the first cut of a partition stands. Two dispatchers may cut
  * the same partition (it moved between them while the second still saw it uncut): the key names the offset, so that
  * compaction keeps both cuts and the first one stands for readers after compaction too. Readers use
- * {@code read_committed}. A topic that never grew has no layout topic, or an empty one: its layout is its partition count.
+ * {@code read_committed}. A topic that never grew has no layout topic, or an empty one: its layout is its partition
+ * count. The dispatcher writes that count as generation 0 when it finds no layout written ({@link LayoutWatch}, pinning),
+ * so that partitions added later by other means than {@code heraldctl topic grow} are not taken for the topic's own.
  */
 public final class LayoutTopic {
 
@@ -48,6 +55,44 @@ public final class LayoutTopic {
     /** The layout topic of {@code topic}. */
     public static String of(String topic) {
         return topic + ".layout";
+    }
+
+    /**
+     * Creates {@code <topic>.layout} unless it exists: one partition, compacted (a growth's record is kept at its
+     * latest, every cut record is kept), as durable as the notifications topic (its replica count and
+     * {@code min.insync.replicas}): every service depends on it as much as on the notifications.
+     *
+     * @return whether it was created now
+     * @throws KafkaException when Kafka does not answer within {@code timeout} or refuses
+     */
+    public static boolean create(Admin admin, String topic, Duration timeout) {
+        String name = of(topic);
+        try {
+            if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
+                return false;
+            }
+            TopicDescription notifications = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            String minInsyncReplicas = admin.describeConfigs(List.of(resource)).values().get(resource)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value();
+            NewTopic layout = new NewTopic(name, Optional.of(1),
+                    Optional.of((short) notifications.partitions().get(0).replicas().size()))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsyncReplicas));
+            admin.createTopics(List.of(layout)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false; // created between the listing and now, the same way
+            }
+            throw new KafkaException("could not create " + name + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating " + name, e);
+        } catch (TimeoutException e) {
+            throw new KafkaException("kafka did not create " + name + " within " + timeout, e);
+        }
     }
 
     /**
@@ -72,6 +117,7 @@ public final class LayoutTopic {
         private final TopicPartition partition;
         private boolean assigned;
         private List<byte[]> values = List.of();
+        private boolean written;
 
         public Reader(Map<String, Object> clientConfig, String topic, Duration timeout) {
             this.topic = topic;
@@ -102,9 +148,15 @@ public final class LayoutTopic {
                 throw new KafkaException("topic " + topic + " does not exist");
             }
             List<byte[]> records = topics.containsKey(of(topic)) ? records() : List.of();
+            written = !records.isEmpty();
             // no layout topic, or an empty one (heraldctl topic grow creates it right before writing the first growth,
             // and may have stopped in between): the topic never grew, and partitions are only added after that write
             return records.isEmpty() ? TopicLayout.of(topic, notifications.partitions().size()) : parse(topic, records);
+        }
+
+        /** Whether the last {@link #read} found a layout written, rather than taking the topic's partition count. */
+        public boolean written() {
+            return written;
         }
 
         private Map<String, TopicDescription> describe() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,20 +17,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is assumed before the first read: {@link #current()} reads on the caller's thread until one succeeded
  * (a guessed partition count would put channels in the wrong partitions), and throws while Kafka does not answer.
+ *
+ * <p>A pinning watch (the dispatcher's) that finds no layout written writes the topic's partition count as generation 0
+ * ({@code <topic>.layout} created if missing, as {@code heraldctl topic grow} creates it). From then on partitions
+ * added by other means ({@code kafka-topics.sh --alter}) lie outside the layout, which the dispatcher holds back with
+ * a WARN, instead of being taken for partitions the topic always had: that would move channels to other partitions
+ * with positions that do not continue their history. Failing to pin (no right to create topics) is logged once and
+ * leaves the layout read as it is.
  */
 public final class LayoutWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LayoutWatch.class);
 
     private final String topic;
+    private final Map<String, Object> clientConfig;
+    private final Duration timeout;
+    private final boolean pin;
     private final LayoutTopic.Reader reader;
     private final ScheduledExecutorService timer;
     private volatile TopicLayout current;
     private volatile boolean failing;
+    private boolean pinFailed;
 
     /** Reads the layout in the background right away, then every {@code period}. */
     public LayoutWatch(Map<String, Object> clientConfig, String topic, Duration period, Duration timeout) {
+        this(clientConfig, topic, period, timeout, false);
+    }
+
+    /** ... and, when {@code pin}, writes the partition count as generation 0 while no layout is written. */
+    public LayoutWatch(Map<String, Object> clientConfig, String topic, Duration period, Duration timeout, boolean pin) {
         this.topic = topic;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.timeout = timeout;
+        this.pin = pin;
         this.reader = new LayoutTopic.Reader(clientConfig, topic, timeout);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "herald-layout-watch");
@@ -52,7 +72,11 @@ public final class LayoutWatch implements AutoCloseable {
     public synchronized TopicLayout refresh() {
         TopicLayout before = current;
         // never go back: what this process wrote itself may not be readable yet (a transaction's markers)
-        TopicLayout read = before == null ? reader.read() : reader.read().merge(before);
+        TopicLayout fresh = reader.read();
+        if (pin && !reader.written()) {
+            pin(fresh);
+        }
+        TopicLayout read = before == null ? fresh : fresh.merge(before);
         current = read;
         if (!read.equals(before)) {
             log.info("topic layout topic={} generations={} partitions={} cuts={} sealed={}", topic,
@@ -75,6 +99,21 @@ public final class LayoutWatch implements AutoCloseable {
     public TopicLayout knowing(int partition) {
         TopicLayout layout = current();
         return partition < layout.partitions() ? layout : refresh();
+    }
+
+    private void pin(TopicLayout layout) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            LayoutTopic.create(admin, topic, timeout);
+            LayoutTopic.write(clientConfig, layout, timeout);
+            log.info("topic layout pinned at the topic's partition count, so that partitions added other than by heraldctl "
+                    + "topic grow are held back topic={} partitions={}", topic, layout.partitions());
+        } catch (KafkaException e) {
+            if (!pinFailed) {
+                pinFailed = true;
+                log.warn("topic layout not pinned (partitions added with kafka-topics.sh --alter would not be told from "
+                        + "the topic's own) topic={} error=\"{}\"", topic, e.toString());
+            }
+        }
     }
 
     private void refreshQuietly() {

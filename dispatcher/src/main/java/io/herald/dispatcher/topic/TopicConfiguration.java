@@ -17,11 +17,15 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
 
-    /** The topic's growths, read again every {@code herald.kafka.layout-refresh}. */
+    /**
+     * The topic's growths, read again every {@code herald.kafka.layout-refresh}; pinning: while no layout is written,
+     * the dispatcher writes the partition count as generation 0, so that partitions added without heraldctl are
+     * held back ({@code PartitionGate}), not applied as if the topic had always had them.
+     */
     @Bean
     LayoutWatch topicLayout(TopicProperties topics, KafkaProperties kafka, DispatcherProperties dispatcher) {
         return new LayoutWatch(kafka.buildAdminProperties(), topics.topic(), topics.layoutRefresh(),
-                dispatcher.redisTimeout().multipliedBy(2));
+                dispatcher.redisTimeout().multipliedBy(2), true);
     }
 
     @Bean

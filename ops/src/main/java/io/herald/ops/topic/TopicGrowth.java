@@ -8,15 +8,8 @@ import io.herald.engine.KafkaAccess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -48,36 +41,12 @@ final class TopicGrowth {
         return kafka.partitionCount(kafka.topic());
     }
 
-    /**
-     * Creates {@code <topic>.layout} unless it exists: one partition, compacted (a growth's record is kept at its
-     * latest, every cut record is kept), as durable as the notifications topic (its replica count and
-     * {@code min.insync.replicas}): every service depends on it as much as on the notifications.
-     *
-     * @return whether it was created now
-     */
+    /** Creates {@code <topic>.layout} unless it exists ({@link LayoutTopic#create}); returns whether it was created now. */
     boolean createLayoutTopic() {
-        Admin admin = kafka.admin();
-        String name = LayoutTopic.of(kafka.topic());
-        if (kafka.get(admin.listTopics().names(), "list topics").contains(name)) {
-            return false;
-        }
-        TopicDescription topic = kafka.get(admin.describeTopics(List.of(kafka.topic())).topicNameValues()
-                .get(kafka.topic()), "describe topic " + kafka.topic());
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, kafka.topic());
-        String minInsyncReplicas = kafka.get(admin.describeConfigs(List.of(resource)).values().get(resource),
-                "read the configuration of " + kafka.topic()).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value();
-        NewTopic layout = new NewTopic(name, Optional.of(1),
-                Optional.of((short) topic.partitions().get(0).replicas().size()))
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsyncReplicas));
         try {
-            kafka.get(admin.createTopics(List.of(layout)).all(), "create topic " + name);
-            return true;
-        } catch (EngineException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return false; // created between the listing and now: another grow running, which wrote it the same way
-            }
-            throw e;
+            return LayoutTopic.create(kafka.admin(), kafka.topic(), kafka.timeout());
+        } catch (KafkaException e) {
+            throw new EngineException("kafka: could not create " + LayoutTopic.of(kafka.topic()), e);
         }
     }
 
