@@ -20,6 +20,7 @@
 #   SERVER_CPU=0 LOAD_CPU=1   the CPU of the servers (edge or peer, Redis) and of the load generator
 #   KAFKA_CPU=$SERVER_CPU     the broker's CPU (e2e: LOAD_CPU puts it off the servers' core, as a deployment would)
 #   SWEEP_RATES="25 50 100 200 300 400"  message rates of the latency-against-load sweep (1,000 clients)
+#   SWEEP_WARMUP=0  seconds of the same load, delivered but not measured, before each sweep run (label -warm<N>)
 #   FANOUT_SCENARIOS="user broadcast"     which scenarios the fanout step runs
 #   CLUSTER_SCENARIOS="user broadcast" CLUSTER_BROADCAST_RATE=150   the cluster step's scenarios, broadcast's rate
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
@@ -49,6 +50,7 @@ PEER_A_PORT=${PEER_A_PORT:-18091}
 PEER_B_PORT=${PEER_B_PORT:-18092}
 KAFKA_PORT=${KAFKA_PORT:-19092}
 SWEEP_RATES=${SWEEP_RATES:-25 50 100 200 300 400}
+SWEEP_WARMUP=${SWEEP_WARMUP:-0}
 FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-user broadcast}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 VARIANT=${VARIANT:-}
@@ -256,7 +258,8 @@ step_saturation() {
   for rate in $SWEEP_RATES; do
     for who in herald $PEER_TARGETS; do
       log "latency against load: 1,000 clients on one channel, $rate msg/s, $who"
-      fanout_run "$who" sweep-1000 --channels broadcast --clients 1000 --rate "$rate" --seconds 10 --drain 15
+      fanout_run "$who" "sweep-1000$([ "$SWEEP_WARMUP" = 0 ] || echo "-warm$SWEEP_WARMUP")" --channels broadcast \
+        --clients 1000 --rate "$rate" --seconds 10 --drain 15 --warmup-seconds "$SWEEP_WARMUP"
     done
   done
 }
