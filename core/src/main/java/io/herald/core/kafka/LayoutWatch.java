@@ -1,12 +1,15 @@
 package io.herald.core.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * ({@code <topic>.layout} created if missing, as {@code heraldctl topic grow} creates it). From then on partitions
  * added by other means ({@code kafka-topics.sh --alter}) lie outside the layout, which the dispatcher holds back with
  * a WARN, instead of being taken for partitions the topic always had: that would move channels to other partitions
- * with positions that do not continue their history. Failing to pin (no right to create topics) is logged once and
- * leaves the layout read as it is.
+ * with positions that do not continue their history. Failing to pin is logged and tried again at the next refresh,
+ * unless Kafka refused the rights it needs (create the topic, write to it): then the layout stays read as before.
  */
 public final class LayoutWatch implements AutoCloseable {
 
@@ -38,6 +41,7 @@ public final class LayoutWatch implements AutoCloseable {
     private volatile TopicLayout current;
     private volatile boolean failing;
     private boolean pinFailed;
+    private boolean pinRefused;
 
     /** Reads the layout in the background right away, then every {@code period}. */
     public LayoutWatch(Map<String, Object> clientConfig, String topic, Duration period, Duration timeout) {
@@ -101,19 +105,43 @@ public final class LayoutWatch implements AutoCloseable {
         return partition < layout.partitions() ? layout : refresh();
     }
 
+    /** Tried at each refresh until it succeeds, unless Kafka refuses the rights it needs (then never again). */
     private void pin(TopicLayout layout) {
-        try (Admin admin = Admin.create(clientConfig)) {
+        if (pinRefused) {
+            return;
+        }
+        // every call, and closing, gives up within the timeout (by default closing waits 60 s for a Kafka away)
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "herald-layout-pin");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
+        Admin admin = Admin.create(config);
+        try {
             LayoutTopic.create(admin, topic, timeout);
             LayoutTopic.write(clientConfig, layout, timeout);
             log.info("topic layout pinned at the topic's partition count, so that partitions added other than by heraldctl "
                     + "topic grow are held back topic={} partitions={}", topic, layout.partitions());
         } catch (KafkaException e) {
-            if (!pinFailed) {
+            pinRefused = refused(e);
+            if (!pinFailed || pinRefused) {
                 pinFailed = true;
-                log.warn("topic layout not pinned (partitions added with kafka-topics.sh --alter would not be told from "
-                        + "the topic's own) topic={} error=\"{}\"", topic, e.toString());
+                log.warn("topic layout not pinned{} (partitions added with kafka-topics.sh --alter would not be told from "
+                        + "the topic's own) topic={} error=\"{}\"", pinRefused ? ", not tried again" : ", tried again",
+                        topic, e.toString());
+            }
+        } finally {
+            admin.close(timeout);
+        }
+    }
+
+    private static boolean refused(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthorizationException) {
+                return true;
             }
         }
+        return false;
     }
 
     private void refreshQuietly() {
