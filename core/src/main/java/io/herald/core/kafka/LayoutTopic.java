@@ -111,6 +111,7 @@ public final class LayoutTopic {
     public static final class Reader implements AutoCloseable {
 
         private final String topic;
+        private final Map<String, Object> clientConfig;
         private final Duration timeout;
         private final Admin admin;
         private final KafkaConsumer<byte[], byte[]> consumer;
@@ -121,6 +122,7 @@ public final class LayoutTopic {
 
         public Reader(Map<String, Object> clientConfig, String topic, Duration timeout) {
             this.topic = topic;
+            this.clientConfig = Map.copyOf(clientConfig);
             this.timeout = timeout;
             this.partition = new TopicPartition(of(topic), 0);
             // every call, and closing, gives up within the timeout (by default closing waits 60 s for a Kafka away)
@@ -157,6 +159,16 @@ public final class LayoutTopic {
         /** Whether the last {@link #read} found a layout written, rather than taking the topic's partition count. */
         public boolean written() {
             return written;
+        }
+
+        /**
+         * Writes {@code layout} (a topic that never grew: its partition count as generation 0) to the layout topic,
+         * created first if missing ({@link #create}), with this reader's admin client. Throws {@link KafkaException}
+         * when Kafka does not answer in time or refuses.
+         */
+        public void pin(TopicLayout layout) {
+            create(admin, topic, timeout);
+            write(clientConfig, layout, timeout);
         }
 
         private Map<String, TopicDescription> describe() {

@@ -1,13 +1,10 @@
 package io.herald.core.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
@@ -33,8 +30,6 @@ public final class LayoutWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LayoutWatch.class);
 
     private final String topic;
-    private final Map<String, Object> clientConfig;
-    private final Duration timeout;
     private final boolean pin;
     private final LayoutTopic.Reader reader;
     private final ScheduledExecutorService timer;
@@ -51,8 +46,6 @@ public final class LayoutWatch implements AutoCloseable {
     /** ... and, when {@code pin}, writes the partition count as generation 0 while no layout is written. */
     public LayoutWatch(Map<String, Object> clientConfig, String topic, Duration period, Duration timeout, boolean pin) {
         this.topic = topic;
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.timeout = timeout;
         this.pin = pin;
         this.reader = new LayoutTopic.Reader(clientConfig, topic, timeout);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -110,16 +103,8 @@ public final class LayoutWatch implements AutoCloseable {
         if (pinRefused) {
             return;
         }
-        // every call, and closing, gives up within the timeout (by default closing waits 60 s for a Kafka away)
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "herald-layout-pin");
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
-        Admin admin = Admin.create(config);
         try {
-            LayoutTopic.create(admin, topic, timeout);
-            LayoutTopic.write(clientConfig, layout, timeout);
+            reader.pin(layout);
             log.info("topic layout pinned at the topic's partition count, so that partitions added other than by heraldctl "
                     + "topic grow are held back topic={} partitions={}", topic, layout.partitions());
         } catch (KafkaException e) {
@@ -130,8 +115,6 @@ public final class LayoutWatch implements AutoCloseable {
                         + "the topic's own) topic={} error=\"{}\"", pinRefused ? ", not tried again" : ", tried again",
                         topic, e.toString());
             }
-        } finally {
-            admin.close(timeout);
         }
     }
 
