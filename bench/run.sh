@@ -26,6 +26,7 @@
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
+#   (EDGE_JAVA=<path to a java> runs the edge on another JDK than the PATH's)
 #   (DISPATCHER_ARGS="--prop=value ..." likewise adds settings to the dispatcher of the e2e step)
 set -uo pipefail
 root=${HERALD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -55,6 +56,7 @@ FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-user broadcast}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -i 5 -w 2s -r 2s}
 VARIANT=${VARIANT:-}
 EDGE_JAR=${EDGE_JAR:-$root/websocket-edge/target/herald-websocket-edge-0.1.0-SNAPSHOT-exec.jar}
+EDGE_JAVA=${EDGE_JAVA:-java}
 EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-}
 EDGE_ARGS=${EDGE_ARGS:-}
 DISPATCHER_ARGS=${DISPATCHER_ARGS:-}
@@ -110,7 +112,7 @@ redis_flush() { redis-cli -p "$REDIS_PORT" flushall >/dev/null; }
 # The edge as it ships (-exec.jar, Jetty), authentication off (the generator names each client with ?user=) and
 # a 1 GiB heap; its Redis follows (edge_start: run.sh's redis-server; the cluster step: the generator's).
 edge_cmd() {
-  echo taskset -c "$SERVER_CPU" java -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
+  echo taskset -c "$SERVER_CPU" "$EDGE_JAVA" -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
     --server.port="$EDGE_PORT" --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
     --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" --herald.edge.auth.enabled=false \
     --logging.level.root=WARN $EDGE_ARGS
