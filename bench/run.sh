@@ -26,7 +26,8 @@
 #   JMH_OPTS="-f 1 -wi 3 -i 5 -w 2s -r 2s"
 # Measuring a variant of the edge (another build, JVM flags, settings); its labels get "+VARIANT":
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
-#   (EDGE_JAVA=<path to a java> runs the edge on another JDK than the PATH's)
+#   (EDGE_JAVA=<path to a java> runs the edge on another JDK than the PATH's; EDGE_JAR may be an extracted jar, its
+#   lib/ beside it, e.g. for a JDK 25 AOT cache: EDGE_JAVA_OPTS="-XX:AOTCache=<file>", trained on the same snapshot path)
 #   (DISPATCHER_ARGS="--prop=value ..." likewise adds settings to the dispatcher of the e2e step)
 set -uo pipefail
 root=${HERALD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -180,8 +181,10 @@ step_build() {
 }
 snapshot_jars() {
   [ -f bench/target/bench-classpath.txt ] || { log "run 'bench/run.sh build' first"; exit 1; }
-  # snapshots, so that a rebuild during the run does not change what is measured
-  cp "$EDGE_JAR" "$edge_jar"
+  # snapshots, so that a rebuild during the run does not change what is measured; -p keeps the jar's time, which an
+  # AOT cache checks, and an extracted edge (java -Djarmode=tools -jar ... extract) keeps its lib/ beside it
+  cp -p "$EDGE_JAR" "$edge_jar"
+  if [ -d "$(dirname "$EDGE_JAR")/lib" ]; then ln -sfn "$(cd "$(dirname "$EDGE_JAR")/lib" && pwd)" "$WORK/jars/lib"; fi
   cp dispatcher/target/herald-dispatcher-0.1.0-SNAPSHOT-exec.jar "$WORK/jars/dispatcher.jar"
 }
 prepare() {
