@@ -130,6 +130,16 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
 
     @Override
     public boolean send(TextFrame frame) {
+        if (!offer(frame)) {
+            return false;
+        }
+        flush();
+        return true;
+    }
+
+    /** Queues the event without writing it, so that a replay's events leave in one write ({@link #flush}). */
+    @Override
+    public boolean offer(TextFrame frame) {
         boolean slow;
         synchronized (this) {
             if (closed) {
@@ -149,13 +159,18 @@ final class SseStream implements FrameSink, Connection, WriteListener, AsyncList
             abort("slow_consumer");
             return false;
         }
-        pump();
         return true;
+    }
+
+    @Override
+    public void flush() {
+        pump();
     }
 
     /** Like {@code Outbound}: lets a replay flow at the client's pace (see {@link FrameSink#awaitCapacity()}). */
     @Override
     public boolean awaitCapacity() throws InterruptedException {
+        pump(); // events offered but not flushed must be on their way, or no room would ever come
         synchronized (this) {
             if (queue.awaitRoom(this, () -> closed)) {
                 return true;
