@@ -1,5 +1,6 @@
 package io.herald.bench.publish;
 
+import io.herald.bench.measure.MicroClock;
 import io.herald.core.channel.ChannelName;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,10 +11,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The end-to-end feed: records on the notifications topic as any producer writes them (key = channel, value =
  * canonical envelope, acks=all, idempotent), so that a delivery crosses Kafka, the dispatcher, Redis and the edge.
+ * The producer's acknowledgement times are the first stage of the end-to-end latency.
  */
 public final class KafkaPublisher implements Publisher {
 
@@ -21,6 +25,7 @@ public final class KafkaPublisher implements Publisher {
     private final String topic;
     private final List<ChannelName> channels;
     private final BenchEnvelopes envelopes;
+    private final Recorder acks = new Recorder(3);
 
     /** @param lingerMs the producer's {@code linger.ms}: 0 for latency, a few ms for a bulk load */
     public KafkaPublisher(String bootstrap, String topic, List<ChannelName> channels, BenchEnvelopes envelopes,
@@ -46,10 +51,16 @@ public final class KafkaPublisher implements Publisher {
                     if (error != null) {
                         acked.completeExceptionally(error);
                     } else {
+                        acks.recordValue(Math.max(0, MicroClock.nowMicros() - micros));
                         acked.complete(metadata);
                     }
                 });
         return acked;
+    }
+
+    @Override
+    public Histogram takeAckLatencies() {
+        return acks.getIntervalHistogram();
     }
 
     @Override

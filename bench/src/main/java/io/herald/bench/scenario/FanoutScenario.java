@@ -8,6 +8,7 @@ import io.herald.bench.publish.Publisher;
 import io.herald.bench.report.Result;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 
 /**
  * Fan-out: connect {@code --clients}, publish {@code --rate} x {@code --seconds} messages at a fixed rate, wait for
@@ -50,6 +51,7 @@ public final class FanoutScenario {
                     Pacer.Run warm = Pacer.run(publisher, rate, warmup, 0, run.target::channelOfSeq);
                     run.drain(() -> run.deliveries.delivered() >= warmExpected, warm.endMicros());
                     run.deliveries.takeLatencies(); // the warm-up's are not measured
+                    publisher.takeAckLatencies();
                 }
                 long before = run.deliveries.delivered();
                 run.startMeasuring();
@@ -64,6 +66,12 @@ public final class FanoutScenario {
                         .put("misrouted", run.deliveries.misrouted()).put("problems", run.problems())
                         .put("deliveriesPerSec", Math.round(delivered / seconds)).put("drain", how)
                         .latencies(run.deliveries.takeLatencies());
+                Histogram acks = publisher.takeAckLatencies();
+                if (acks != null && acks.getTotalCount() > 0) {
+                    // the producer's stage of the same messages' latency (stamp to Kafka's acks=all)
+                    run.result.put("ackP50", acks.getValueAtPercentile(50) / 1000.0)
+                            .put("ackP99", acks.getValueAtPercentile(99) / 1000.0).put("ackMax", acks.getMaxValue() / 1000.0);
+                }
             }
             return run.finish();
         }
