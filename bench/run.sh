@@ -311,15 +311,20 @@ step_e2e() {
   wait_port "$DISPATCHER_PORT" || { log "dispatcher did not start"; return 1; }
   edge_start
   sleep 5
+  # per stage: record timestamp -> applied (dispatcher), createdAt -> queued for the socket (edge); the histograms
+  # count from the services' start, so one run's part is its "after" minus its "before"
+  stages() {
+    curl -s "http://127.0.0.1:$DISPATCHER_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_dispatcher_apply_latency_seconds'
+    curl -s "http://127.0.0.1:$EDGE_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_edge_delivery_latency_seconds'
+  }
   for r in $(seq "$RUNS"); do
+    stages >"$OUT/e2e-stages$suffix-run$r-before.txt"
     gen fanout $(target_args herald) --feed kafka --kafka "127.0.0.1:$KAFKA_PORT" --redis "redis://127.0.0.1:$REDIS_PORT" \
       --own-pids "$(pid_of redis),$(pid_of kafka),$(pid_of dispatcher)" --channels user --clients 1000 --rate 1000 \
       --seconds "${E2E_SECONDS:-30}" --label "e2e-1000x1000$suffix" $(common)
+    stages >"$OUT/e2e-stages$suffix-run$r-after.txt"
   done
-  # per stage, over all runs: record timestamp -> applied (dispatcher), createdAt -> queued for the socket (edge)
-  { curl -s "http://127.0.0.1:$DISPATCHER_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_dispatcher_apply_latency_seconds'
-    curl -s "http://127.0.0.1:$EDGE_MANAGEMENT_PORT/actuator/prometheus" | grep '^herald_edge_delivery_latency_seconds'
-  } >"$OUT/e2e-stages$suffix.txt"
+  stages >"$OUT/e2e-stages$suffix.txt" # over all runs
   edge_stop; stop_pid dispatcher; kafka_stop
 }
 
