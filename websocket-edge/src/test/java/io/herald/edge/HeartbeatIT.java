@@ -13,12 +13,16 @@ import io.herald.testkit.junit.WithRedis;
 import io.herald.testkit.kafka.KafkaBroker;
 import io.herald.testkit.redis.RedisServer;
 import io.herald.testkit.ws.WsTestClient;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +93,56 @@ class HeartbeatIT {
     }
 
     /**
+     * The node writes a session's frames straight to its socket, so it answers the client's own pings itself: each
+     * pong goes between whole frames of a busy stream, carries its ping's payload, and disturbs nothing.
+     */
+    @Test
+    void theClientsOwnPingsAreAnsweredBetweenTheFramesOfABusyStream() throws Exception {
+        String channel = "user:pinging-busy";
+        try (RawWebSocket client = RawWebSocket.open(edge.ws(TOKENS.token("pinging-busy")), Map.of())) {
+            client.sendText("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+            List<String> texts = new ArrayList<>();
+            while (texts.stream().noneMatch(f -> Frames.is(f, "subscribed", channel))) {
+                readAnsweringPings(client, texts, new ArrayList<>());
+            }
+            // published meanwhile: the client keeps reading, and answering the node's pings (timeout 1 s here)
+            CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 200; n++) {
+                    pipeline.publishPadded(channel, n, "p".repeat(16_000));
+                }
+            });
+            List<String> pongs = new ArrayList<>();
+            int pinged = 0;
+            while (Frames.counters(texts, channel).size() < 200) {
+                if (pinged < 100) {
+                    client.sendFrame(RawWebSocket.PING, ("ping-" + pinged++).getBytes(StandardCharsets.UTF_8));
+                }
+                readAnsweringPings(client, texts, pongs);
+            }
+
+            published.join();
+            assertThat(Frames.counters(texts, channel)).containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
+            assertThat(pongs).isNotEmpty().allMatch(p -> p.matches("ping-\\d+"));
+            // a pong answers the latest ping, so they come in the order the pings went
+            assertThat(pongs).isSortedAccordingTo(Comparator.comparingInt(p -> Integer.parseInt(p.substring(5))));
+        }
+    }
+
+    /** Reads one frame: a text frame's text into {@code texts}, a pong's payload into {@code pongs}; pings answered. */
+    private static void readAnsweringPings(RawWebSocket client, List<String> texts, List<String> pongs)
+            throws IOException {
+        RawWebSocket.Frame frame = client.read(Duration.ofSeconds(10));
+        switch (frame.opcode()) {
+            case RawWebSocket.TEXT -> texts.add(frame.text());
+            case RawWebSocket.PONG -> pongs.add(frame.text());
+            case RawWebSocket.PING -> client.sendFrame(RawWebSocket.PONG, frame.payload());
+            default -> throw new AssertionError("unexpected frame opcode=" + frame.opcode() + " " + frame.text());
+        }
+    }
+
+    /**
      * docs/protocol.md §7: the pongs to the server's pings and the client's frames count as signs of life, the
-     * client's own WebSocket pings do not (the container answers them without telling the application).
+     * client's own WebSocket pings do not (the node answers them, and that is all).
      */
     @Test
     void aPeerThatOnlySendsItsOwnPingsIsStillClosedWith4000() throws Exception {

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
  * A protocol frame, encoded to UTF-8 once, with what it is about. A live message is framed and encoded once per node
  * and the same instance goes to every session subscribed to its channel: each socket writes a view of the same
  * bytes, instead of the container encoding the text again for every session (the largest single cost of a
- * broadcast). The event stream names its events and sets their ids from {@link #op}, {@link #channel} and
- * {@link #position}, which the builder of the frame knew, instead of reading them back out of the text.
+ * broadcast). The bytes are kept as the WebSocket frame a server sends, header included, so that a socket's write
+ * is a copy of the same bytes and nothing more. The event stream names its events and sets their ids from
+ * {@link #op}, {@link #channel} and {@link #position}, which the builder of the frame knew, instead of reading them
+ * back out of the text.
  */
 public final class TextFrame {
 
@@ -18,14 +20,23 @@ public final class TextFrame {
     private final ChannelName channel;
     private final Position position;
     private final String text;
-    private final byte[] utf8;
+    /** The frame as a server's WebSocket text frame: header, then the UTF-8 text from {@link #payloadOffset}. */
+    private final byte[] wire;
+    private final int payloadOffset;
+    /** Never moved: each write takes a {@link ByteBuffer#duplicate duplicate}, so sessions on any thread can share it. */
+    private final ByteBuffer webSocketFrame;
 
     private TextFrame(String op, ChannelName channel, Position position, String text) {
         this.op = op;
         this.channel = channel;
         this.position = position;
         this.text = text;
-        this.utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        this.payloadOffset = headerLength(utf8.length);
+        this.wire = new byte[payloadOffset + utf8.length];
+        writeHeader(wire, utf8.length);
+        System.arraycopy(utf8, 0, wire, payloadOffset, utf8.length);
+        this.webSocketFrame = ByteBuffer.wrap(wire).asReadOnlyBuffer();
     }
 
     /**
@@ -61,14 +72,43 @@ public final class TextFrame {
         return text;
     }
 
-    /** Encoded length in bytes, what outbound buffers are measured in. */
+    /** Encoded length of the text in bytes, what outbound buffers are measured in. */
     public int size() {
-        return utf8.length;
+        return wire.length - payloadOffset;
     }
 
-    /** A fresh read-only view of the encoded bytes, for one write. */
+    /** A fresh read-only view of the encoded text, for one write. */
     public ByteBuffer bytes() {
-        return ByteBuffer.wrap(utf8).asReadOnlyBuffer();
+        return ByteBuffer.wrap(wire, payloadOffset, size()).slice().asReadOnlyBuffer();
+    }
+
+    /**
+     * A fresh read-only view of the whole WebSocket frame (header and text), for one write: a WebSocket session
+     * writes these bytes to its socket as they are, so no header is generated per session.
+     */
+    public ByteBuffer webSocketFrame() {
+        return webSocketFrame.duplicate();
+    }
+
+    /** RFC 6455 §5.2: a server's frames are unmasked, and a text message is one final frame here. */
+    private static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+
+    private static void writeHeader(byte[] frame, int payloadLength) {
+        frame[0] = (byte) 0x81; // FIN, opcode 1 (text)
+        if (payloadLength < 126) {
+            frame[1] = (byte) payloadLength;
+        } else if (payloadLength <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (payloadLength >>> 8);
+            frame[3] = (byte) payloadLength;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) payloadLength >>> (56 - 8 * i));
+            }
+        }
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One upgraded connection as Jetty's WebSocket API sees it: hands its events to the {@link EdgeWebSocketHandler}.
- * Jetty assembles each text message (within {@code herald.edge.limits.max-frame-bytes}, else 1009), answers pings,
- * and asks for the next frame once a callback returns, so frames of one session arrive one at a time. Public: Jetty
+ * Jetty assembles each text message (within {@code herald.edge.limits.max-frame-bytes}, else 1009) and asks for the
+ * next frame once a callback returns, so frames of one session arrive one at a time. Public: Jetty
  * calls its methods through public method handles.
  */
 public final class EdgeSocket implements Session.Listener.AutoDemanding {
@@ -35,6 +35,16 @@ public final class EdgeSocket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketText(String message) {
         handler.text(session, message);
+    }
+
+    /**
+     * The client's own ping, answered by the session's outbound (which writes every frame of the session's, so Jetty
+     * must not write a pong beside it). Not a sign of life: docs/protocol.md §7 counts only answers to the node's
+     * pings and the client's frames.
+     */
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        session.outbound().pong(payload);
     }
 
     /** The answer to the heartbeat's ping: the peer is alive. */

@@ -65,11 +65,11 @@ public class EdgeWebSocketHandler {
      * or closed at once when the user's connection limit was reached meanwhile.
      */
     EdgeSession opened(Session socket, Identity identity) {
-        // the frames are written from the shared encoded bytes, which only Jetty's core session takes (see Outbound)
+        // the frames are written to the connection's endpoint as shared encoded bytes (see Outbound)
         CoreSession core = ((WebSocketSession) socket).getCoreSession();
         String id = UUID.randomUUID().toString();
         EdgeSession[] holder = new EdgeSession[1];
-        Outbound outbound = new Outbound(core, properties.outbound().maxBytes(),
+        Outbound outbound = new Outbound(Outbound.Wire.of(core), properties.outbound().maxBytes(),
                 properties.outbound().maxDelay().toNanos(), reason -> onSlow(holder[0], reason));
         EdgeSession session = new EdgeSession(id, socket, outbound, identity, closer, properties, System.nanoTime());
         holder[0] = session;

@@ -2,11 +2,13 @@ package io.herald.edge.ws;
 
 import io.herald.edge.connection.OutboundQueue;
 import io.herald.edge.delivery.TextFrame;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 
 /**
  * One session's outbound frames: a bounded queue drained by asynchronous writes, one write in flight at a time.
@@ -16,21 +18,32 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * 4008 and the client resumes from its last ID, losing nothing. The queue and its limits are the
  * {@link OutboundQueue} event streams use too.
  *
- * <p>Frames go straight to Jetty's core session over the {@link TextFrame}'s shared bytes: a message fanned out to
- * thousands of sessions is encoded once, not once per session. One write takes every frame queued by then (up to
- * {@link #MAX_FRAMES_PER_WRITE}), batched by Jetty into a single socket write. Jetty calls back on the writing
- * thread when the socket took the frames at once (the common case), which the pump loop handles without
- * recursion; otherwise on one of its own threads once the socket drains.
+ * <p>Frames go to the connection's endpoint as the {@link TextFrame}'s shared bytes, WebSocket header included: a
+ * message fanned out to thousands of sessions is framed and encoded once, not once per session, and a write costs a
+ * view of those bytes, not a pass through Jetty's frame writer (which generates each header again and, per write,
+ * allocates several times what the view costs). One write takes every frame queued by then (up to
+ * {@link #MAX_FRAMES_PER_WRITE}) as one gathering socket write. The endpoint calls back on the writing thread when
+ * the socket took the frames at once (the common case), which the pump loop handles without recursion; otherwise on
+ * one of Jetty's threads once the socket drains.
  *
- * <p>Heartbeat pings take the next write slot, so they never interleave with a half-written frame and a ping
- * stuck behind a client that does not read is caught by the same time limit.
+ * <p>An endpoint takes one write at a time, so every frame of the session's own comes through here: heartbeat
+ * pings, and the pongs answering the client's pings ({@link EdgeSocket} takes those over from Jetty). Both take the
+ * next write slot, never interleave with a half-written frame, and a ping stuck behind a client that does not read
+ * is caught by the same time limit. Jetty's own writer sends only the close handshake: the node's close frame once
+ * this outbound is idle and sealed ({@link SessionCloser}), and the answer to a client's close, after which nothing
+ * more is written. Should that answer meet a write of this outbound on the endpoint, Jetty drops the connection
+ * instead; the client was leaving anyway.
  */
 final class Outbound {
 
-    /** Frames aggregated into one write; bounds the copy Jetty makes into its batch buffer. */
+    /** Frames gathered into one write: bounds the buffers one socket write hands the kernel. */
     static final int MAX_FRAMES_PER_WRITE = 64;
 
-    private final CoreSession socket;
+    /** RFC 6455 §5.5.2: an unmasked ping without payload. */
+    private static final byte[] PING = {(byte) 0x89, 0};
+    private static final int PONG_OPCODE = 0xA;
+
+    private final Wire socket;
     private final Consumer<String> onSlow;
     private final Callback written = Callback.from(() -> completed(true), error -> completed(false));
     /** The frames of the write being started; only the pump that set {@code writing} touches it. */
@@ -46,10 +59,12 @@ final class Outbound {
     private Thread pumpThread;
     private boolean completedDuringSend;
     private boolean pingDue;
+    /** The encoded pong answering the client's latest ping, until written. */
+    private byte[] pongDue;
     /** Takes no more frames, but still writes what is queued (the session is being closed for a reason it should read). */
     private boolean sealed;
 
-    Outbound(CoreSession socket, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
+    Outbound(Wire socket, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
         this.socket = socket;
         this.queue = new OutboundQueue<>(maxBytes, maxDelayNanos, TextFrame::size);
         this.onSlow = onSlow;
@@ -62,6 +77,29 @@ final class Outbound {
                 return;
             }
             pingDue = true;
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        pump();
+    }
+
+    /**
+     * Answers the client's ping with a pong of the same payload (at most 125 bytes, which Jetty's parser has
+     * checked) as soon as no frame is being written; an unanswered earlier ping is answered by this pong only, as
+     * RFC 6455 §5.5.3 allows.
+     */
+    void pong(ByteBuffer payload) {
+        byte[] pong = new byte[2 + payload.remaining()];
+        pong[0] = (byte) (0x80 | PONG_OPCODE);
+        pong[1] = (byte) payload.remaining();
+        payload.duplicate().get(pong, 2, payload.remaining());
+        synchronized (this) {
+            if (failed || sealed) {
+                return;
+            }
+            pongDue = pong;
             if (writing) {
                 return;
             }
@@ -153,38 +191,39 @@ final class Outbound {
 
     private void pump() {
         while (true) {
-            int frames = 0;
+            ByteBuffer[] buffers;
             synchronized (this) {
-                boolean ping = !failed && pingDue;
-                if (!ping && (failed || queue.isEmpty())) {
+                boolean control = !failed && (pingDue || pongDue != null);
+                if (!control && (failed || queue.isEmpty())) {
                     writing = false;
                     queue.flowing();
                     notifyAll();
                     return;
                 }
                 queue.stalled(System.nanoTime());
-                pingDue = false;
-                if (!ping) {
-                    frames = queue.peek(writeBatch);
+                int frames = queue.peek(writeBatch);
+                int n = 0;
+                buffers = new ByteBuffer[frames + (pingDue ? 1 : 0) + (pongDue != null ? 1 : 0)];
+                if (pongDue != null) {
+                    buffers[n++] = ByteBuffer.wrap(pongDue);
+                    pongDue = null;
+                }
+                if (pingDue) {
+                    buffers[n++] = ByteBuffer.wrap(PING).asReadOnlyBuffer();
+                    pingDue = false;
+                }
+                for (int i = 0; i < frames; i++) {
+                    buffers[n++] = writeBatch[i].webSocketFrame();
+                    writeBatch[i] = null;
                 }
                 inFlight = frames;
                 pumpThread = Thread.currentThread();
                 completedDuringSend = false;
             }
             try {
-                if (frames == 0) {
-                    socket.sendFrame(new Frame(OpCode.PING), written, false);
-                } else {
-                    // all but the last are batched: Jetty aggregates them and writes once, with the last
-                    for (int i = 0; i < frames; i++) {
-                        boolean last = i == frames - 1;
-                        socket.sendFrame(new Frame(OpCode.TEXT, writeBatch[i].bytes()),
-                                last ? written : Callback.NOOP, !last);
-                        writeBatch[i] = null;
-                    }
-                }
+                socket.write(written, buffers);
             } catch (RuntimeException e) {
-                // the socket is closing: the close handler cleans up the session
+                // the socket is closing (Jetty's writer is sending the close handshake): the close handler cleans up
                 synchronized (this) {
                     pumpThread = null;
                     fail();
@@ -242,7 +281,7 @@ final class Outbound {
     }
 
     /**
-     * A write finished: the frames it carried leave the queue (a ping carried none), then the next write starts,
+     * A write finished: the frames it carried leave the queue (a ping or pong is not queued), then the next write starts,
      * on this thread, or on the pump's own loop when this completion arrived while it was still in
      * {@code sendFrame}.
      */
@@ -266,5 +305,36 @@ final class Outbound {
             }
         }
         pump();
+    }
+
+    /** Where a session's encoded frames go: its connection's endpoint ({@link #of}), or a test's recorder. */
+    interface Wire {
+
+        /** Writes the buffers in order as one write; {@code done} completes once all are written, or failed. */
+        void write(Callback done, ByteBuffer... buffers);
+
+        /** Drops the connection without a close frame. */
+        void abort();
+
+        /** The endpoint under Jetty's WebSocket session, which Jetty's own frame writer shares. */
+        static Wire of(CoreSession session) {
+            EndPoint endPoint = ((WebSocketCoreSession) session).getConnection().getEndPoint();
+            return new Wire() {
+                @Override
+                public void write(Callback done, ByteBuffer... buffers) {
+                    // once Jetty has sent a close frame (answering the client's), nothing may follow it on the wire
+                    if (!session.isOutputOpen()) {
+                        done.failed(new ClosedChannelException());
+                        return;
+                    }
+                    endPoint.write(done, buffers);
+                }
+
+                @Override
+                public void abort() {
+                    session.abort();
+                }
+            };
+        }
     }
 }

@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.edge.delivery.TextFrame;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,19 +22,42 @@ import org.junit.jupiter.api.Test;
 class OutboundTest {
 
     /** A socket whose writes complete only when {@link #complete} is called. */
-    static final class RecordingSocket extends CoreSession.Empty {
+    static final class RecordingSocket implements Outbound.Wire {
+        /** Every frame written, in order: a text frame's text, {@code <ping>}, or {@code <pong:payload>}. */
         final List<String> written = new ArrayList<>();
-        final List<Boolean> batched = new ArrayList<>();
+        /** The frames of each write. */
+        final List<List<String>> writes = new ArrayList<>();
         final List<Callback> pending = new ArrayList<>();
         boolean aborted;
 
         @Override
-        public synchronized void sendFrame(Frame frame, Callback callback, boolean batch) {
-            written.add(frame.getOpCode() == OpCode.PING ? "<ping>" : frame.getPayloadAsUTF8());
-            batched.add(batch);
-            if (callback != Callback.NOOP) {
-                pending.add(callback);
+        public synchronized void write(Callback done, ByteBuffer... buffers) {
+            List<String> frames = new ArrayList<>();
+            for (ByteBuffer buffer : buffers) {
+                frames.add(decode(buffer.duplicate()));
             }
+            written.addAll(frames);
+            writes.add(frames);
+            pending.add(done);
+        }
+
+        /** One whole unmasked frame, as a server sends it (RFC 6455 §5.2). */
+        private static String decode(ByteBuffer frame) {
+            int opcode = frame.get() & 0x0F;
+            int length = frame.get() & 0x7F;
+            if (length == 126) {
+                length = frame.getShort() & 0xFFFF;
+            } else if (length == 127) {
+                length = Math.toIntExact(frame.getLong());
+            }
+            assertThat(frame.remaining()).as("payload length").isEqualTo(length);
+            String payload = StandardCharsets.UTF_8.decode(frame).toString();
+            return switch (opcode) {
+                case 0x1 -> payload;
+                case 0x9 -> "<ping>";
+                case 0xA -> "<pong:" + payload + ">";
+                default -> throw new AssertionError("opcode " + opcode);
+            };
         }
 
         @Override
@@ -79,9 +101,7 @@ class OutboundTest {
         assertThat(outbound.queuedBytes()).isEqualTo(3);
 
         socket.complete();
-        assertThat(socket.written).containsExactly("a", "b", "c");
-        // all but the last of one write are batched, so that Jetty writes them to the socket at once
-        assertThat(socket.batched).containsExactly(false, true, false);
+        assertThat(socket.writes).containsExactly(List.of("a"), List.of("b", "c"));
         assertThat(socket.pending).hasSize(1);
         assertThat(outbound.queuedBytes()).isEqualTo(2);
 
@@ -133,14 +153,49 @@ class OutboundTest {
     }
 
     @Test
-    void aPingWaitsForTheWriteInFlightThenGoesAlone() {
+    void aPingWaitsForTheWriteInFlightThenLeadsTheNext() {
         outbound.send(TextFrame.of("message", "a"));
         outbound.ping();
         outbound.offer(TextFrame.of("message", "b"));
+        outbound.flush();
+        assertThat(socket.written).containsExactly("a");
         socket.complete();
-        assertThat(socket.written).containsExactly("a", "<ping>");
+        assertThat(socket.writes).containsExactly(List.of("a"), List.of("<ping>", "b"));
+    }
+
+    @Test
+    void theClientsPingIsAnsweredWithItsPayloadBetweenWholeFrames() {
+        outbound.send(TextFrame.of("message", "a"));
+        outbound.pong(ByteBuffer.wrap("hb-1".getBytes(StandardCharsets.UTF_8)));
+        outbound.pong(ByteBuffer.wrap("hb-2".getBytes(StandardCharsets.UTF_8)));
+        outbound.offer(TextFrame.of("message", "b"));
         socket.complete();
-        assertThat(socket.written).containsExactly("a", "<ping>", "b");
+        // two pings while a write was in flight: the latest is answered (RFC 6455 §5.5.3)
+        assertThat(socket.writes).containsExactly(List.of("a"), List.of("<pong:hb-2>", "b"));
+
+        socket.complete();
+        outbound.pong(ByteBuffer.allocate(0));
+        assertThat(socket.writes).last().isEqualTo(List.of("<pong:>"));
+    }
+
+    @Test
+    void aSealedSessionAnswersNoMorePings() {
+        outbound.seal();
+        outbound.pong(ByteBuffer.wrap(new byte[] {1}));
+        outbound.ping();
+        assertThat(socket.written).isEmpty();
+    }
+
+    @Test
+    void framesOfEveryLengthCarryTheirLengthInTheHeader() {
+        for (int length : new int[] {0, 125, 126, 65_535, 65_536, 200_000}) {
+            outbound.shutdown();
+            Outbound big = new Outbound(socket, 1_000_000, 10_000_000_000L, slow::add);
+            big.send(TextFrame.of("message", "é".repeat(length / 2) + "x".repeat(length % 2)));
+            socket.complete();
+        }
+        assertThat(socket.written).extracting(text -> text.getBytes(StandardCharsets.UTF_8).length)
+                .containsExactly(0, 125, 126, 65_535, 65_536, 200_000);
     }
 
     @Test
