@@ -72,17 +72,7 @@ final class Outbound {
 
     /** Sends a WebSocket ping as soon as no frame is being written. */
     void ping() {
-        synchronized (this) {
-            if (failed || sealed) {
-                return;
-            }
-            pingDue = true;
-            if (writing) {
-                return;
-            }
-            writing = true;
-        }
-        pump();
+        writeSoon(() -> pingDue = true);
     }
 
     /**
@@ -95,11 +85,16 @@ final class Outbound {
         pong[0] = (byte) (0x80 | PONG_OPCODE);
         pong[1] = (byte) payload.remaining();
         payload.duplicate().get(pong, 2, payload.remaining());
+        writeSoon(() -> pongDue = pong);
+    }
+
+    /** Marks a control frame due (under the lock) and starts a write unless one is in flight (it writes the frame). */
+    private void writeSoon(Runnable markDue) {
         synchronized (this) {
             if (failed || sealed) {
                 return;
             }
-            pongDue = pong;
+            markDue.run();
             if (writing) {
                 return;
             }
