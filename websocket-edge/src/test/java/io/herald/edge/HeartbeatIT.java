@@ -121,7 +121,8 @@ class HeartbeatIT {
             }
 
             published.join();
-            assertThat(Frames.counters(texts, channel)).containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
+            assertThat(Frames.counters(texts, channel))
+                    .containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
             assertThat(pongs).isNotEmpty().allMatch(p -> p.matches("ping-\\d+"));
             // a pong answers the latest ping, so they come in the order the pings went
             assertThat(pongs).isSortedAccordingTo(Comparator.comparingInt(p -> Integer.parseInt(p.substring(5))));

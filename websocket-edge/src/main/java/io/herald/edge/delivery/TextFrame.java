@@ -23,7 +23,7 @@ public final class TextFrame {
     /** The frame as a server's WebSocket text frame: header, then the UTF-8 text from {@link #payloadOffset}. */
     private final byte[] wire;
     private final int payloadOffset;
-    /** Never moved: each write takes a {@link ByteBuffer#duplicate duplicate}, so sessions on any thread can share it. */
+    /** Never moved: each write takes a {@link ByteBuffer#duplicate duplicate}, so sessions on any thread share it. */
     private final ByteBuffer webSocketFrame;
 
     private TextFrame(String op, ChannelName channel, Position position, String text) {

@@ -43,7 +43,7 @@ final class Outbound {
     private static final byte[] PING = {(byte) 0x89, 0};
     private static final int PONG_OPCODE = 0xA;
 
-    private final Wire socket;
+    private final Wire wire;
     private final Consumer<String> onSlow;
     private final Callback written = Callback.from(() -> completed(true), error -> completed(false));
     /** The frames of the write being started; only the pump that set {@code writing} touches it. */
@@ -55,7 +55,7 @@ final class Outbound {
     private int inFlight;
     private boolean writing;
     private boolean failed;
-    /** The thread inside {@code sendFrame}; a completion that arrives meanwhile is handled by that thread's loop. */
+    /** The thread inside the wire's {@code write}; a completion that arrives meanwhile is handled by its loop. */
     private Thread pumpThread;
     private boolean completedDuringSend;
     private boolean pingDue;
@@ -64,8 +64,8 @@ final class Outbound {
     /** Takes no more frames, but still writes what is queued (the session is being closed for a reason it should read). */
     private boolean sealed;
 
-    Outbound(Wire socket, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
-        this.socket = socket;
+    Outbound(Wire wire, long maxBytes, long maxDelayNanos, Consumer<String> onSlow) {
+        this.wire = wire;
         this.queue = new OutboundQueue<>(maxBytes, maxDelayNanos, TextFrame::size);
         this.onSlow = onSlow;
     }
@@ -170,7 +170,7 @@ final class Outbound {
     /** Drops the connection without a close frame (the peer has not taken a write within the time limit). */
     void abort() {
         shutdown();
-        socket.abort();
+        wire.abort();
     }
 
     /** Stops accepting frames; the queued ones are still written ({@link #awaitIdle} waits for them). */
@@ -216,7 +216,7 @@ final class Outbound {
                 completedDuringSend = false;
             }
             try {
-                socket.write(written, buffers);
+                wire.write(written, buffers);
             } catch (RuntimeException e) {
                 // the socket is closing (Jetty's writer is sending the close handshake): the close handler cleans up
                 synchronized (this) {
@@ -276,9 +276,9 @@ final class Outbound {
     }
 
     /**
-     * A write finished: the frames it carried leave the queue (a ping or pong is not queued), then the next write starts,
-     * on this thread, or on the pump's own loop when this completion arrived while it was still in
-     * {@code sendFrame}.
+     * A write finished: the frames it carried leave the queue (pings and pongs are not queued), then the next write
+     * starts, on this thread, or on the pump's own loop when this completion arrived while it was still inside the
+     * wire's {@code write}.
      */
     private void completed(boolean sent) {
         synchronized (this) {
