@@ -434,6 +434,49 @@ class AdversarialIT {
         }
     }
 
+    /**
+     * Clients that send their close frame in the middle of a stream, and read nothing more: the node answers while
+     * its own writes to them are in flight or stuck (then Jetty drops the connection instead), and forgets every one.
+     */
+    @Test
+    void clientsThatCloseInTheMiddleOfAStreamAreForgotten() throws Exception {
+        String channel = "broadcast:leaving-" + UUID.randomUUID().toString().substring(0, 6);
+        int sessions = edge.bean(SessionRegistry.class).size();
+        List<RawWebSocket> leavers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                RawWebSocket leaver = RawWebSocket.open(edge.ws(TOKENS.token("leaver-" + i)), Map.of());
+                leaver.sendText(SubscriptionIT.subscribe(channel, null));
+                leavers.add(leaver);
+            }
+            for (RawWebSocket leaver : leavers) {
+                readUntil(leaver, "subscribed", channel);
+            }
+            String padding = "p".repeat(16_000);
+            CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 100; n++) {
+                    pipeline.publishPadded(channel, n, padding);
+                }
+            });
+            for (RawWebSocket leaver : leavers) {
+                readUntil(leaver, "message", channel);
+                leaver.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}); // 1000, and no more reading
+            }
+            published.join();
+            await().atMost(Duration.ofSeconds(30)).until(() -> edge.bean(SessionRegistry.class).size() == sessions);
+        } finally {
+            leavers.forEach(RawWebSocket::close);
+        }
+    }
+
+    /** Reads until a text frame {@code op} about {@code channel}, passing others (the welcome, a heartbeat ping). */
+    private static void readUntil(RawWebSocket client, String op, String channel) throws IOException {
+        RawWebSocket.Frame frame;
+        do {
+            frame = client.read(WAIT);
+        } while (frame.opcode() != RawWebSocket.TEXT || !Frames.is(frame.text(), op, channel));
+    }
+
     @Test
     void aSessionWhoseTokenExpiresIsClosedWith4001() {
         try (WsTestClient client = WsTestClient.connect(edge.ws(TOKENS.token("brief", Instant.now().plusSeconds(1))))) {
