@@ -66,11 +66,17 @@ public final class EdgeSocket implements Session.Listener.AutoDemanding {
         log.debug("transport error session={} error=\"{}\"", current == null ? "-" : current.id(), error.toString());
     }
 
+    /**
+     * The session is over: the client's close frame arrived (Jetty answers it once {@code callback} completes), the
+     * node's close was answered, or the connection broke.
+     */
     @Override
-    public void onWebSocketClose(int code, String reason) {
+    public void onWebSocketClose(int code, String reason, Callback callback) {
         EdgeSession current = session;
-        if (current != null) {
-            handler.closed(current);
+        if (current == null) {
+            callback.succeed();
+            return;
         }
+        handler.closed(current, callback::succeed);
     }
 }

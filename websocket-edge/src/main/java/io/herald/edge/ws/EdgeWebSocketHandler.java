@@ -105,14 +105,18 @@ public class EdgeWebSocketHandler {
         }
     }
 
-    /** The session's socket is gone, however it ended. */
-    void closed(EdgeSession session) {
+    /**
+     * The session's socket is gone, however it ended; {@code answer} lets Jetty answer a client's close frame, once
+     * the session's write in flight is done ({@link SessionCloser#afterWrites}).
+     */
+    void closed(EdgeSession session, Runnable answer) {
         registry.remove(session);
         session.outbound().shutdown();
         for (ChannelSubscription subscription : session.subscriptions()) {
             subscriptions.stop(subscription);
         }
         session.ended();
+        closer.afterWrites(session, answer);
     }
 
     /**

@@ -30,9 +30,8 @@ import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
  * pings, and the pongs answering the client's pings ({@link EdgeSocket} takes those over from Jetty). Both take the
  * next write slot, never interleave with a half-written frame, and a ping stuck behind a client that does not read
  * is caught by the same time limit. Jetty's own writer sends only the close handshake: the node's close frame once
- * this outbound is idle and sealed ({@link SessionCloser}), and the answer to a client's close, after which nothing
- * more is written. Should that answer meet a write of this outbound on the endpoint, Jetty drops the connection
- * instead; the client was leaving anyway.
+ * this outbound is sealed and idle ({@link SessionCloser#closeLater}), and the answer to a client's close once this
+ * outbound is shut and idle ({@link SessionCloser#afterWrites}).
  */
 final class Outbound {
 
@@ -258,6 +257,11 @@ final class Outbound {
         return false;
     }
 
+    /** Whether no write is in flight. */
+    synchronized boolean isIdle() {
+        return !writing;
+    }
+
     /**
      * Waits until no write is in flight and nothing is queued, so that a close frame sent next is not refused by
      * the container and reaches a client that reads again; returns false if writes are still stuck after
@@ -317,7 +321,7 @@ final class Outbound {
             return new Wire() {
                 @Override
                 public void write(Callback done, ByteBuffer... buffers) {
-                    // once Jetty has sent a close frame (answering the client's), nothing may follow it on the wire
+                    // once Jetty has sent a close frame (its own, on an error or idle timeout), nothing may follow it
                     if (!session.isOutputOpen()) {
                         done.failed(new ClosedChannelException());
                         return;

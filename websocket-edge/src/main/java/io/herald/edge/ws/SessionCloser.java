@@ -33,6 +33,35 @@ final class SessionCloser {
     }
 
     /**
+     * Runs {@code then} once the session's write in flight, if any, is done: at once when none is, else on a separate
+     * thread. Jetty answers a client's close frame when {@code then} runs, and an endpoint takes one write at a
+     * time, so the answer must not meet a write of the session's {@link Outbound} (shut by now: it starts no other).
+     * A write still stuck after the outbound time limit belongs to a client that reads nothing: its connection is
+     * dropped instead of answered.
+     */
+    void afterWrites(EdgeSession session, Runnable then) {
+        if (session.outbound().isIdle()) {
+            then.run();
+            return;
+        }
+        try {
+            io.execute(() -> {
+                try {
+                    if (!session.outbound().awaitIdle(closeGraceMillis)) {
+                        session.outbound().abort();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    then.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            then.run(); // the node is stopping: the server closes the connection with everything else
+        }
+    }
+
+    /**
      * Closes the session with the given status on a separate thread, once its in-flight write (if any) is done
      * (the client should see the code, 4008 or 1012, that tells it to resume); a connection whose write is still stuck
      * after the outbound time limit, or whose peer does not answer the close frame within it, is aborted instead, and
