@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One upgraded connection as Jetty's WebSocket API sees it: hands its events to the {@link EdgeWebSocketHandler}.
  * Jetty assembles each text message (within {@code herald.edge.limits.max-frame-bytes}, else 1009) and asks for the
- * next frame once a callback returns, so frames of one session arrive one at a time. Public: Jetty
- * calls its methods through public method handles.
+ * next frame once a callback returns, so frames of one session arrive one at a time. Public: Jetty calls its methods
+ * through public method handles.
  */
 public final class EdgeSocket implements Session.Listener.AutoDemanding {
 

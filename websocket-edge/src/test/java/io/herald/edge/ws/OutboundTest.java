@@ -188,9 +188,8 @@ class OutboundTest {
 
     @Test
     void framesOfEveryLengthCarryTheirLengthInTheHeader() {
+        Outbound big = new Outbound(socket, 1_000_000, 10_000_000_000L, slow::add);
         for (int length : new int[] {0, 125, 126, 65_535, 65_536, 200_000}) {
-            outbound.shutdown();
-            Outbound big = new Outbound(socket, 1_000_000, 10_000_000_000L, slow::add);
             big.send(TextFrame.of("message", "é".repeat(length / 2) + "x".repeat(length % 2)));
             socket.complete();
         }
