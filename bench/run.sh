@@ -28,6 +28,8 @@
 #   VARIANT=jetty EDGE_JAR=/tmp/edge-jetty.jar EDGE_JAVA_OPTS="..." EDGE_ARGS="--prop=value ..." bench/run.sh fanout
 #   (EDGE_JAVA=<path to a java> runs the edge on another JDK than the PATH's; EDGE_JAR may be an extracted jar, its
 #   lib/ beside it, e.g. for a JDK 25 AOT cache: EDGE_JAVA_OPTS="-XX:AOTCache=<file>", trained on the same snapshot path)
+#   (EDGE_JVM_OPTIONS=<file>: the edge's JVM options file, by default deploy/docker/websocket-edge/jvm.options, the
+#   one its image starts with; EDGE_JVM_OPTIONS= runs the edge on the JVM's defaults)
 #   (DISPATCHER_ARGS="--prop=value ..." likewise adds settings to the dispatcher of the e2e step)
 set -uo pipefail
 root=${HERALD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -59,6 +61,7 @@ VARIANT=${VARIANT:-}
 EDGE_JAR=${EDGE_JAR:-$root/websocket-edge/target/herald-websocket-edge-0.1.0-SNAPSHOT-exec.jar}
 EDGE_JAVA=${EDGE_JAVA:-java}
 EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-}
+EDGE_JVM_OPTIONS=${EDGE_JVM_OPTIONS-$root/deploy/docker/websocket-edge/jvm.options}
 EDGE_ARGS=${EDGE_ARGS:-}
 DISPATCHER_ARGS=${DISPATCHER_ARGS:-}
 edge_jar="$WORK/jars/edge${VARIANT:+-$VARIANT}.jar"
@@ -110,10 +113,10 @@ redis_start() {
 redis_stop() { [ -f "$WORK/run/redis.pid" ] && stop_pid redis; return 0; }
 redis_flush() { redis-cli -p "$REDIS_PORT" flushall >/dev/null; }
 
-# The edge as it ships (-exec.jar, Jetty), authentication off (the generator names each client with ?user=) and
+# The edge as it ships (-exec.jar, Jetty, its image's JVM options), authentication off (the generator names each client with ?user=) and
 # a 1 GiB heap; its Redis follows (edge_start: run.sh's redis-server; the cluster step: the generator's).
 edge_cmd() {
-  echo taskset -c "$SERVER_CPU" "$EDGE_JAVA" -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
+  echo taskset -c "$SERVER_CPU" "$EDGE_JAVA" ${EDGE_JVM_OPTIONS:+"@$EDGE_JVM_OPTIONS"} -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
     --server.port="$EDGE_PORT" --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
     --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" --herald.edge.auth.enabled=false \
     --logging.level.root=WARN $EDGE_ARGS

@@ -98,6 +98,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void theEdgeImageStartsItsJvmWithTheOptionsFileTheBenchmarksMeasure() throws IOException, InterruptedException {
+        Path dir = ROOT.resolve("deploy/docker/websocket-edge");
+        assertThat(Files.readString(dir.resolve("Dockerfile")))
+                .contains("COPY deploy/docker/websocket-edge/jvm.options ./")
+                .contains("ENTRYPOINT [\"java\", \"@jvm.options\", \"-jar\", \"application.jar\"]");
+        assertThat(Files.readAllLines(dir.resolve("Dockerfile.dockerignore")))
+                .as("the file reaches the builder").contains("!deploy/docker/websocket-edge/jvm.options");
+        assertThat(Files.readString(ROOT.resolve("bench/run.sh"))).contains("deploy/docker/websocket-edge/jvm.options");
+        // an option this JVM does not know stops it from starting: the image's edge would never come up
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + dir.resolve("jvm.options"), "-version").redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.waitFor()).as(output).isZero();
+    }
+
+    @Test
     void everyServiceHasAHealthCheckAndStartsAfterWhatItNeedsIsHealthy() {
         for (Map.Entry<String, Object> entry : services.entrySet()) {
             Map<String, Object> healthcheck = map(map(entry.getValue()).get("healthcheck"));
