@@ -113,11 +113,13 @@ redis_start() {
 redis_stop() { [ -f "$WORK/run/redis.pid" ] && stop_pid redis; return 0; }
 redis_flush() { redis-cli -p "$REDIS_PORT" flushall >/dev/null; }
 
-# The edge as it ships (-exec.jar, Jetty, its image's JVM options), authentication off (the generator names each client with ?user=) and
-# a 1 GiB heap; its Redis follows (edge_start: run.sh's redis-server; the cluster step: the generator's).
+# The edge as it ships (-exec.jar, Jetty, its image's JVM options), authentication off (the generator names each
+# client with ?user=) and a 1 GiB heap; its Redis follows (edge_start: run.sh's redis-server; the cluster step:
+# the generator's).
 edge_cmd() {
-  echo taskset -c "$SERVER_CPU" "$EDGE_JAVA" ${EDGE_JVM_OPTIONS:+"@$EDGE_JVM_OPTIONS"} -Xmx1g $EDGE_JAVA_OPTS -jar "$edge_jar" --server.address=127.0.0.1 \
-    --server.port="$EDGE_PORT" --management.server.address=127.0.0.1 --management.server.port="$EDGE_MANAGEMENT_PORT" \
+  echo taskset -c "$SERVER_CPU" "$EDGE_JAVA" ${EDGE_JVM_OPTIONS:+"@$EDGE_JVM_OPTIONS"} -Xmx1g $EDGE_JAVA_OPTS \
+    -jar "$edge_jar" --server.address=127.0.0.1 --server.port="$EDGE_PORT" --management.server.address=127.0.0.1 \
+    --management.server.port="$EDGE_MANAGEMENT_PORT" \
     --spring.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" --herald.edge.auth.enabled=false \
     --logging.level.root=WARN $EDGE_ARGS
 }
